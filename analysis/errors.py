@@ -1,0 +1,5 @@
+"""Errors of the pure analysis layer (kept free of the other packages)."""
+
+
+class MediaError(Exception):
+    """The media cannot be read: corrupt, truncated, empty or not media at all."""

@@ -1,0 +1,123 @@
+"""Probe a media file with ffprobe: duration, frame rate, frame count, size and audio layout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import MediaError
+
+PROBE_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration_ms: float
+    has_video: bool
+    has_audio: bool
+    format_name: str
+    size_bytes: int
+    fps: float | None = None
+    frame_count: int | None = None
+    width: int | None = None
+    height: int | None = None
+    video_codec: str | None = None
+    channels: int | None = None
+    sample_rate: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "video" if self.has_video else "audio"
+
+
+def _first_error_line(stderr: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    return lines[-1] if lines else "unknown ffprobe error"
+
+
+def run_ffprobe(path: Path, *args: str, timeout: float = PROBE_TIMEOUT_S) -> dict[str, Any]:
+    """Run ffprobe with JSON output; MediaError with ffprobe's own words when it fails."""
+    cmd = ["ffprobe", "-v", "error", "-of", "json", *args, str(path)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(f"probing the media took longer than {timeout:.0f} s") from exc
+    if proc.returncode != 0:
+        raise MediaError(f"not a readable media file: {_first_error_line(proc.stderr)}")
+    try:
+        data: dict[str, Any] = json.loads(proc.stdout or "{}")
+    except json.JSONDecodeError as exc:
+        raise MediaError("ffprobe returned unreadable output") from exc
+    return data
+
+
+def _rate(value: str | None) -> float | None:
+    if not value or value in {"0/0", "0"}:
+        return None
+    try:
+        rate = float(Fraction(value))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return rate if rate > 0 else None
+
+
+def probe(path: Path) -> MediaInfo:
+    """Everything ingest stores about a file; MediaError for files with no usable stream."""
+    if not path.exists() or path.stat().st_size == 0:
+        raise MediaError("the file is empty")
+    data = run_ffprobe(path, "-show_format", "-show_streams")
+    streams = data.get("streams") or []
+    fmt = data.get("format") or {}
+    video = next(
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video"
+            and not (s.get("disposition") or {}).get("attached_pic")
+        ),
+        None,
+    )
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if video is None and audio is None:
+        raise MediaError("no audio or video stream found: not a media file")
+    duration_s = _float(fmt.get("duration")) or _float((video or audio or {}).get("duration"))
+    if not duration_s or duration_s <= 0:
+        raise MediaError("the media has no duration: empty or truncated")
+    fps = _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")) if video else None
+    frame_count = None
+    if video is not None:
+        frame_count = _int(video.get("nb_frames"))
+        if not frame_count and fps:
+            frame_count = round(duration_s * fps)
+    return MediaInfo(
+        duration_ms=round(duration_s * 1000.0, 3),
+        has_video=video is not None,
+        has_audio=audio is not None,
+        format_name=str(fmt.get("format_name") or ""),
+        size_bytes=path.stat().st_size,
+        fps=fps,
+        frame_count=frame_count,
+        width=_int(video.get("width")) if video else None,
+        height=_int(video.get("height")) if video else None,
+        video_codec=video.get("codec_name") if video else None,
+        channels=_int(audio.get("channels")) if audio else None,
+        sample_rate=_int(audio.get("sample_rate")) if audio else None,
+    )
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

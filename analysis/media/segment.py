@@ -1,0 +1,33 @@
+"""ffmpeg command lines that stream a file, or a frame range of it, without re-encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FRAGMENTED_MP4 = ["-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof"]
+
+
+def stream_copy_command(
+    source: Path,
+    *,
+    start_s: float | None = None,
+    duration_s: float | None = None,
+    audio: bool = True,
+) -> list[str]:
+    """``-c copy`` to fragmented MP4 on stdout, as seed 004's /video table says.
+
+    Input seeking with stream copy starts at the keyframe at or before ``start_s``.
+    """
+    cmd = ["ffmpeg", "-nostdin", "-v", "error"]
+    if start_s is not None and start_s > 0:
+        cmd += ["-ss", f"{start_s:.6f}"]
+    cmd += ["-i", str(source)]
+    if duration_s is not None:
+        cmd += ["-t", f"{duration_s:.6f}"]
+    cmd += ["-map", "0:v:0?"]
+    if audio:
+        cmd += ["-map", "0:a:0?"]
+    else:
+        cmd += ["-an"]
+    cmd += ["-c", "copy", *FRAGMENTED_MP4, "pipe:1"]
+    return cmd

@@ -1,0 +1,67 @@
+"""The ASGI application: GraphQL at /graphql, REST routes for bytes, health at /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from api.auth_middleware import AuthMiddleware
+from api.graphql.schema import build_schema
+from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
+from api.playground import STATIC_DIR
+from api.rest.files import upload_file
+from api.rest.video import stream_video
+from api.services.health import component_health
+from graph.runtime import close_state, open_state
+from graph.settings import Settings, load_settings
+from graph.state import AppState
+
+
+async def healthz(request: Request) -> JSONResponse:
+    components = await component_health(request.app.state.reelgraph)
+    ok = all(components.values())
+    return JSONResponse(
+        {"status": "ok" if ok else "degraded", "components": components},
+        status_code=200 if ok else 503,
+    )
+
+
+def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:
+    """Build the app; given a ``state`` it uses those stores, else it opens them at start-up."""
+    settings = settings or (state.settings if state else load_settings())
+    graphql = ReelgraphGraphQL(build_schema(settings.graphql_max_depth))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if state is not None:
+            yield
+            return
+        opened = await open_state(settings)
+        app.state.reelgraph = opened
+        try:
+            yield
+        finally:
+            await close_state(opened)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Mount(PLAYGROUND_STATIC, StaticFiles(directory=STATIC_DIR)),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/api/v1/files", upload_file, methods=["POST"]),
+            Route("/api/v1/file/{file_uuid}/video", stream_video, methods=["GET", "HEAD"]),
+        ],
+        middleware=[Middleware(AuthMiddleware)],
+        lifespan=lifespan,
+    )
+    if state is not None:
+        app.state.reelgraph = state
+    return app

@@ -1,0 +1,43 @@
+"""The schema, composed of one query/mutation/subscription mixin per area."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import QueryDepthLimiter
+
+from api.graphql.analyses import AnalysisQuery, AnalysisSubscription
+from api.graphql.auth import AuthMutation
+from api.graphql.errors import TypedErrors
+from api.graphql.labels import LabelMutation, LabelQuery, LabelSubscription
+from api.graphql.sessions import SessionMutation, SessionQuery
+from api.graphql.types import Label, LabelGroup, Session
+
+DEFAULT_MAX_DEPTH = 12
+
+
+@strawberry.type
+class Query(SessionQuery, LabelQuery, AnalysisQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(SessionMutation, LabelMutation, AuthMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(AnalysisSubscription, LabelSubscription):
+    pass
+
+
+def build_schema(max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Session, Label, LabelGroup],
+        extensions=[QueryDepthLimiter(max_depth=max_depth), TypedErrors()],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,233 @@
+"""GraphQL object types for sessions, labels and analyses, each built by ``from_domain``."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+
+from graph.analyses import Analysis as AnalysisDomain
+from graph.labels import Label as LabelDomain
+from graph.sessions import Session as SessionDomain
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.enum
+class SessionStatus(Enum):
+    PENDING = "PENDING"
+    INGESTING = "INGESTING"
+    READY = "READY"
+    ERROR = "ERROR"
+
+
+@strawberry.enum
+class AnalysisState(Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    ERROR = "ERROR"
+
+
+@strawberry.type
+class Label(Node):
+    id: strawberry.ID
+    label_group_id: strawberry.ID
+    label_type: str
+    session_id: strawberry.ID
+    name: str | None
+    category: str | None
+    start_time: float = strawberry.field(description="Milliseconds from session start.")
+    end_time: float = strawberry.field(description="Milliseconds from session start.")
+    ts_start: float = strawberry.field(description="Epoch seconds: session tsStart + startTime.")
+    ts_end: float
+    data: JSON | None
+    video_box: list[list[int]] | None
+    pinned: bool
+
+    @classmethod
+    def from_domain(cls, label: LabelDomain) -> Label:
+        return cls(
+            id=strawberry.ID(label.id),
+            label_group_id=strawberry.ID(label.label_group_id),
+            label_type=label.label_type,
+            session_id=strawberry.ID(label.session_id),
+            name=label.name,
+            category=label.category,
+            start_time=label.start_ms,
+            end_time=label.end_ms,
+            ts_start=label.ts_start,
+            ts_end=label.ts_end,
+            data=label.data,
+            video_box=label.video_box,
+            pinned=label.pinned,
+        )
+
+
+@strawberry.type
+class LabelEdge:
+    node: Label
+    cursor: str
+
+
+@strawberry.type
+class LabelConnection:
+    edges: list[LabelEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class LabelGroup(Node):
+    id: strawberry.ID
+    session_id: strawberry.ID
+    labels: list[Label]
+
+
+@strawberry.type
+class Analysis:
+    key: str
+    state: AnalysisState
+    message: str | None
+    progress: float | None
+    started_at: float | None
+    finished_at: float | None
+
+    @classmethod
+    def from_domain(cls, analysis: AnalysisDomain) -> Analysis:
+        return cls(
+            key=analysis.key,
+            state=AnalysisState(analysis.state.value),
+            message=analysis.message,
+            progress=analysis.progress,
+            started_at=analysis.started_at,
+            finished_at=analysis.finished_at,
+        )
+
+
+@strawberry.type
+class AnalysisStatus:
+    status: str = strawberry.field(description='"done", "timeout" or "error", as in seed 000.')
+    message: str
+    session_id: strawberry.ID
+
+
+@strawberry.type
+class AnalysisEvent:
+    session_id: strawberry.ID
+    key: str
+    state: AnalysisState
+    progress: float | None
+    message: str | None
+
+
+@strawberry.type
+class Session(Node):
+    id: strawberry.ID = strawberry.field(description="Also the REST file_uuid.")
+    name: str | None
+    status: SessionStatus
+    error: str | None
+    kind: str | None
+    duration_ms: float | None
+    fps: float | None
+    frame_count: int | None
+    width: int | None
+    height: int | None
+    has_audio: bool
+    audio_channels: int | None
+    sample_rate: int | None
+    ts_start: float
+    created_at: float
+    tags: JSON
+
+    @strawberry.field
+    async def labels(
+        self,
+        info: strawberry.Info,
+        label_type: str | None = None,
+        first: int | None = 100,
+        after: str | None = None,
+    ) -> LabelConnection:
+        from api.graphql.labels import resolve_session_labels
+
+        limit = 100 if first is None else first
+        return await resolve_session_labels(info, str(self.id), label_type, limit, after)
+
+    @strawberry.field
+    async def analyses(self, info: strawberry.Info) -> list[Analysis]:
+        found = await info.context.analyses_by_session.load(str(self.id))
+        return [Analysis.from_domain(a) for a in found]
+
+    @classmethod
+    def from_domain(cls, session: SessionDomain) -> Session:
+        return cls(
+            id=strawberry.ID(session.id),
+            name=session.name,
+            status=SessionStatus(session.status.value),
+            error=session.error,
+            kind=session.kind,
+            duration_ms=session.duration_ms,
+            fps=session.fps,
+            frame_count=session.frame_count,
+            width=session.width,
+            height=session.height,
+            has_audio=session.has_audio,
+            audio_channels=session.channels,
+            sample_rate=session.sample_rate,
+            ts_start=session.ts_start,
+            created_at=session.created_at,
+            tags=session.tags if session.tags is not None else {},
+        )
+
+
+@strawberry.type
+class SessionEdge:
+    node: Session
+    cursor: str
+
+
+@strawberry.type
+class SessionConnection:
+    edges: list[SessionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class LabelInput:
+    label_type: str
+    start_time: JSON = strawberry.field(
+        description='Milliseconds, or a string of seconds ("10.5").'
+    )
+    end_time: JSON
+    name: str | None = None
+    video_box: list[list[int]] | None = None
+    data: JSON | None = None
+    label_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Join an existing group; a new group otherwise."
+    )
+    pinned: bool | None = False
+
+
+@strawberry.input
+class CreateSessionInput:
+    upload_id: strawberry.ID | None = None
+    url: str | None = None
+    name: str | None = None
+    tags: JSON | None = None
+
+
+@strawberry.type
+class LoginResult:
+    token: str
+    expires_in: int = strawberry.field(description="Seconds until the token expires.")

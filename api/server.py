@@ -1,0 +1,97 @@
+"""Run the whole service in one command: embedded stack, arq worker process, API on uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from graph.embedded import processes
+from graph.embedded.stack import EmbeddedStack, start_stack
+from graph.errors import StackError
+from graph.settings import Settings
+
+WORKER_STOP_TIMEOUT_S = 20.0
+
+
+def check_port_free(host: str, port: int) -> None:
+    """A one-line StackError when the API port is taken (before anything is started)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise StackError(
+                    f"port {port} on {host} is already in use; choose another with --port "
+                    "or REELGRAPH_PORT"
+                ) from None
+            raise StackError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        REDIS_URL=settings.redis_url or "",
+        DATABASE_URL=settings.database_url or "",
+        REELGRAPH_DATA_DIR=str(settings.data_dir),
+    )
+    if settings.media_root is not None:
+        env["REELGRAPH_MEDIA_ROOT"] = str(settings.media_root)
+    return env
+
+
+def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    """The arq worker as a child process that dies with us."""
+    return processes.spawn(
+        [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"],
+        component="worker",
+        log_path=settings.data_dir / "logs" / "worker.log",
+        cwd=Path(__file__).resolve().parent.parent,
+        env=worker_env(settings),
+    )
+
+
+async def serve(
+    settings: Settings, after_start: Callable[[Settings], Awaitable[bool]] | None = None
+) -> None:
+    """Start everything, serve until Ctrl-C/SIGTERM (or ``after_start`` returns True), stop all."""
+    check_port_free(settings.host, settings.port)
+    stack: EmbeddedStack = await asyncio.to_thread(start_stack, settings)
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        settings = stack.settings
+        worker = start_worker(settings)
+        config = uvicorn.Config(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            lifespan="on",
+        )
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        if after_start is not None:
+            while not server.started:
+                if serving.done():
+                    break
+                await asyncio.sleep(0.05)
+            if server.started and await after_start(settings):
+                server.should_exit = True
+        try:
+            await serving
+        except SystemExit as exc:  # uvicorn exits this way when the app fails to start
+            raise StackError("the API failed to start; see the messages above") from exc
+    finally:
+        if worker is not None:
+            processes.stop(worker, signal.SIGTERM, WORKER_STOP_TIMEOUT_S)
+        await asyncio.to_thread(stack.stop)

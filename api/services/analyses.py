@@ -1,0 +1,114 @@
+"""Analysis status with seed 000's timeout rules, and the analyses of a session."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from api.services.sessions import require_session
+from api.services.state import AppState, Principal
+from graph.analyses import Analysis, AnalysisState
+
+# Seed 000's trackable analyses, plus the ones this service adds.
+TRACKABLE = frozenset({
+    "audio-activity", "audio-loudness-issue", "audio-match", "audio-momentary-lufs",
+    "audio-volume", "blockiness", "blurriness", "brightness", "colorfulness", "contrast",
+    "downsampling-index", "image-match", "loading-animation-issue", "low-page-content-issue",
+    "ocr", "page-content", "page-load", "poor-video-quality-issue", "screen-change",
+    "video-quality-mos",
+    "ingest", "face-trace", "vmaf", "time-series",
+})  # fmt: skip
+POLL_INTERVAL_S = 0.1
+
+
+@dataclass(frozen=True)
+class AnalysisStatusResult:
+    status: str  # "done" | "timeout" | "error"
+    message: str
+    session_id: str
+
+
+def _format_seconds(timeout: float) -> str:
+    return f"{timeout:g}"
+
+
+def _verdict(
+    analyses: Sequence[Analysis], track: Sequence[str] | None
+) -> tuple[bool, list[Analysis]]:
+    """(all finished, the failed ones); a tracked key with no analysis yet is unfinished."""
+    if track:
+        by_key = {a.key: a for a in analyses}
+        if any(key not in by_key for key in track):
+            return False, []
+        relevant = [by_key[key] for key in track]
+    else:
+        relevant = list(analyses)
+    finished = all(a.state.finished for a in relevant)
+    return finished, [a for a in relevant if a.state is AnalysisState.ERROR]
+
+
+def _done_message(track: Sequence[str] | None) -> str:
+    if track:
+        return f"All of the tracked analyses ({', '.join(track)}) completed for session."
+    return "Analysis completed for the session."
+
+
+def _timeout_message(track: Sequence[str] | None, timeout: float) -> str:
+    if track:
+        tracked = ", ".join(track)
+        return f"At least one of the tracked analyses ({tracked}) not yet completed for session."
+    return f"Timeout waiting {_format_seconds(timeout)} seconds for analysis to finish."
+
+
+def _error_message(failed: Sequence[Analysis]) -> str:
+    parts = [f"{a.key}: {a.message or 'failed'}" for a in failed]
+    return f"Analysis failed for the session ({'; '.join(parts)})."
+
+
+async def analysis_status(
+    state: AppState,
+    principal: Principal,
+    session_id: str,
+    *,
+    track: Sequence[str] | None,
+    timeout: float | None,
+) -> AnalysisStatusResult:
+    """Seed 000: timeout < 0 or omitted waits until done, 0 reads the state, > 0 waits that long.
+
+    An indefinite wait is still bounded by ``analysis_wait_max_s`` so no request hangs forever.
+    """
+    await require_session(state, principal, session_id)
+    track = list(dict.fromkeys(track)) if track else None
+    if track:
+        unknown = [key for key in track if key not in TRACKABLE]
+        if unknown:
+            return AnalysisStatusResult(
+                "error",
+                f"Unknown analyses to track: {', '.join(unknown)}. "
+                f"Supported: {', '.join(sorted(TRACKABLE))}.",
+                session_id,
+            )
+    if timeout is None or math.isnan(timeout) or timeout < 0:
+        budget = state.settings.analysis_wait_max_s
+    else:
+        budget = min(timeout, state.settings.analysis_wait_max_s)
+    deadline = time.monotonic() + budget
+    while True:
+        analyses = await state.analyses.list(session_id, track)
+        finished, failed = _verdict(analyses, track)
+        if finished:
+            if failed:
+                return AnalysisStatusResult("error", _error_message(failed), session_id)
+            return AnalysisStatusResult("done", _done_message(track), session_id)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            shown = timeout if timeout is not None and timeout >= 0 else budget
+            return AnalysisStatusResult("timeout", _timeout_message(track, shown), session_id)
+        await asyncio.sleep(min(POLL_INTERVAL_S, remaining))
+
+
+async def session_analyses(state: AppState, session_id: str) -> list[Analysis]:
+    return await state.analyses.list(session_id)

@@ -1,0 +1,22 @@
+"""Who is asking, and the process state services work with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.state import AppState
+
+__all__ = ["AppState", "Principal"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the org every object they touch must belong to, and their scopes."""
+
+    org_id: str
+    scopes: frozenset[str]
+    key_id: str | None = None
+
+    def has_scope(self, scope: str) -> bool:
+        # system-level access includes file-level access
+        return scope in self.scopes or "system" in self.scopes

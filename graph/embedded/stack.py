@@ -1,0 +1,116 @@
+"""The embedded stack: FalkorDB (graph + arq broker) and PostgreSQL under one data directory.
+
+Servers named by ``NEO4J_URI`` / ``DATABASE_URL`` / ``REDIS_URL`` are used instead of starting
+the embedded ones. The URLs of the running stack are written to ``run/stack.json`` so that
+commands run beside it (``reelgraph apikey create``) find it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.embedded.falkordb_server import FalkorDBServer
+from graph.embedded.postgres_server import PostgresServer
+from graph.errors import StackError
+from graph.settings import Settings
+
+STATE_FILE = "stack.json"
+
+
+@dataclass
+class EmbeddedStack:
+    settings: Settings
+    falkordb: FalkorDBServer | None = None
+    postgres: PostgresServer | None = None
+    state_file: Path | None = field(default=None)
+
+    def stop(self) -> None:
+        """Stop what this stack started (PostgreSQL first: it may still be flushing)."""
+        if self.state_file is not None:
+            self.state_file.unlink(missing_ok=True)
+        if self.postgres is not None:
+            self.postgres.stop()
+            self.postgres = None
+        if self.falkordb is not None:
+            self.falkordb.stop()
+            self.falkordb = None
+
+
+def check_data_dir(data_dir: Path) -> Path:
+    """The data directory, created if needed; a one-line StackError when it is not writable."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise StackError(f"data directory {data_dir} is not writable: {exc.strerror}") from exc
+    return data_dir.absolute()
+
+
+def start_stack(settings: Settings) -> EmbeddedStack:
+    """Start the embedded servers that no URL replaces; settings gain the URLs to reach them."""
+    data_dir = check_data_dir(settings.data_dir)
+    stack = EmbeddedStack(settings=settings.with_overrides(data_dir=data_dir))
+    try:
+        redis_url = settings.redis_url
+        if not redis_url:
+            stack.falkordb = FalkorDBServer.start(data_dir)
+            redis_url = stack.falkordb.url
+        database_url = settings.database_url
+        if not database_url:
+            stack.postgres = PostgresServer.start(data_dir)
+            database_url = stack.postgres.dsn
+    except BaseException:
+        stack.stop()
+        raise
+    stack.settings = stack.settings.with_overrides(redis_url=redis_url, database_url=database_url)
+    stack.state_file = write_state(stack.settings)
+    return stack
+
+
+def write_state(settings: Settings) -> Path:
+    run_dir = settings.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / STATE_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "redis_url": settings.redis_url,
+                "database_url": settings.database_url,
+                "neo4j_uri": settings.neo4j_uri,
+                "api": f"http://{settings.host}:{settings.port}",
+            }
+        )
+    )
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return path
+
+
+def read_state(settings: Settings) -> Settings:
+    """Settings pointing at the stack that ``reelgraph up`` runs on this data directory."""
+    if settings.redis_url and settings.database_url:
+        return settings
+    path = settings.run_dir / STATE_FILE
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise StackError(
+            f"no running stack found for {settings.data_dir} (start `reelgraph up` first)"
+        ) from None
+    pid = int(state.get("pid") or 0)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if pid:
+            os.kill(pid, 0)
+            return settings.with_overrides(
+                redis_url=settings.redis_url or state["redis_url"],
+                database_url=settings.database_url or state["database_url"],
+            )
+    raise StackError(f"the stack recorded in {path} is not running (start `reelgraph up`)")

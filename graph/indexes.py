@@ -1,0 +1,22 @@
+"""The graph indexes every deployment needs; applied at start-up by the backend's DDL."""
+
+from __future__ import annotations
+
+from graph.backend import GraphBackend, IndexSpec
+
+GRAPH_INDEXES: tuple[IndexSpec, ...] = (
+    IndexSpec("Org", "id"),
+    IndexSpec("Org", "name"),
+    IndexSpec("ApiKey", "hash"),
+    IndexSpec("Session", "id"),
+    IndexSpec("Session", "org_id"),
+    IndexSpec("Label", "id"),
+    IndexSpec("Label", "session_id"),
+    IndexSpec("LabelGroup", "id"),
+    IndexSpec("Analysis", "id"),
+    IndexSpec("Analysis", "session_id"),
+)
+
+
+async def apply_graph_indexes(graph: GraphBackend) -> None:
+    await graph.ensure_indexes(GRAPH_INDEXES)

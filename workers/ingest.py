@@ -1,0 +1,114 @@
+"""The ``ingest`` job: fetch if needed, probe, keyframe index, 16 kHz audio, then READY."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+from analysis.errors import MediaError
+from analysis.media.audio import extract_wav_16k_mono
+from analysis.media.keyframes import PacketScan, scan_video_packets
+from analysis.media.probe import MediaInfo, probe
+from graph.analyses import AnalysisState
+from graph.sessions import Session, SessionStatus
+from graph.state import AppState
+from workers.fetch import download
+from workers.progress import report
+
+log = logging.getLogger(__name__)
+INGEST_KEY = "ingest"
+# Fewer readable packets than this share of the advertised frames means a truncated file.
+MIN_READABLE_SHARE = 0.9
+
+
+async def ingest(ctx: dict[str, Any], *, session_id: str) -> str:
+    """Idempotent: a READY session is left alone; a failed one can be ingested again."""
+    state: AppState = ctx["state"]
+    session = await state.sessions.get(session_id, None)
+    if session is None:
+        return "session deleted"
+    if session.status is SessionStatus.READY:
+        return "already ingested"
+    await state.sessions.update(session_id, {"status": SessionStatus.INGESTING.value})
+    await report(state, session_id, INGEST_KEY, AnalysisState.RUNNING, progress=0.0)
+    try:
+        props = await _ingest_media(state, ctx.get("pool_executor"), session)
+    except MediaError as exc:
+        await _fail(state, session_id, str(exc))
+        return f"error: {exc}"
+    except Exception:
+        log.exception("ingest of session %s failed unexpectedly", session_id)
+        await _fail(state, session_id, "internal error while ingesting; see the worker log")
+        raise
+    await state.sessions.update(session_id, {**props, "status": SessionStatus.READY.value})
+    await report(
+        state, session_id, INGEST_KEY, AnalysisState.DONE, progress=1.0, message="Ingest completed."
+    )
+    return "ready"
+
+
+async def _fail(state: AppState, session_id: str, message: str) -> None:
+    await state.sessions.update(session_id, {"status": SessionStatus.ERROR.value, "error": message})
+    await report(state, session_id, INGEST_KEY, AnalysisState.ERROR, message=message)
+
+
+async def _ingest_media(
+    state: AppState, executor: Executor | None, session: Session
+) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    media_dir = state.settings.media_dir / session.id
+    media_dir.mkdir(parents=True, exist_ok=True)
+    if session.media_path:
+        source = Path(session.media_path)
+    else:
+        if not session.source_url:
+            raise MediaError("the session has neither an upload nor a URL")
+        source = media_dir / "source"
+        if not source.exists():
+            await download(
+                session.source_url,
+                source,
+                max_bytes=state.settings.url_fetch_max_bytes,
+                timeout_s=state.settings.url_fetch_timeout_s,
+                allow_private=state.settings.url_allow_private,
+            )
+    await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.2)
+
+    info: MediaInfo = await loop.run_in_executor(executor, probe, source)
+    await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.4)
+    props: dict[str, Any] = {
+        "media_path": str(source),
+        "kind": info.kind,
+        "duration_ms": info.duration_ms,
+        "fps": info.fps,
+        "frame_count": info.frame_count,
+        "width": info.width,
+        "height": info.height,
+        "video_codec": info.video_codec,
+        "has_audio": info.has_audio,
+        "channels": info.channels,
+        "sample_rate": info.sample_rate,
+        "size_bytes": info.size_bytes,
+        "error": None,
+    }
+    if info.has_video:
+        scan: PacketScan = await loop.run_in_executor(executor, scan_video_packets, source)
+        expected = info.frame_count or 0
+        if scan.packet_count == 0 or (
+            expected and scan.packet_count < expected * MIN_READABLE_SHARE
+        ):
+            raise MediaError(
+                f"the video is truncated or corrupt: {scan.packet_count} of {expected} frames "
+                "readable"
+            )
+        props["frame_count"] = scan.packet_count
+        await state.keyframes.replace(session.id, scan.keyframes)
+    await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.7)
+    if info.has_audio:
+        wav = media_dir / "audio_16k_mono.wav"
+        await loop.run_in_executor(executor, extract_wav_16k_mono, source, wav)
+        props["audio_path"] = str(wav)
+    return props

@@ -1,0 +1,48 @@
+"""arq worker settings: every job is registered here with its timeout and retries."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, ClassVar
+
+from arq import func
+from arq.connections import RedisSettings
+
+from graph.runtime import close_state, open_state
+from graph.settings import load_settings
+from workers.ingest import ingest
+
+log = logging.getLogger(__name__)
+
+
+def job_functions(ingest_timeout_s: int) -> list[Any]:
+    return [func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2)]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Open the stores and the process pool for CPU-bound work, once per worker process."""
+    settings = load_settings()
+    ctx["state"] = await open_state(settings)
+    ctx["pool_executor"] = ProcessPoolExecutor(max_workers=max(1, (os.cpu_count() or 2) - 1))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    executor = ctx.pop("pool_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True, cancel_futures=True)
+    state = ctx.pop("state", None)
+    if state is not None:
+        await close_state(state)
+
+
+class WorkerSettings:
+    """``arq workers.settings.WorkerSettings`` (the embedded stack sets REDIS_URL for it)."""
+
+    functions: ClassVar[list[Any]] = job_functions(load_settings().ingest_timeout_s)
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = RedisSettings.from_dsn(os.environ.get("REDIS_URL") or "redis://localhost:6379")
+    max_jobs = load_settings().worker_max_jobs
+    health_check_interval = 10
