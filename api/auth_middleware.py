@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 from starlette.datastructures import Headers, QueryParams
-from starlette.types import ASGIApp, Receive, Scope, Send
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.services.auth import authenticate
 from graph.errors import ReelgraphError
 
 PUBLIC_PATHS = frozenset({"/healthz"})
 PUBLIC_PREFIXES = ("/graphql/static/",)
+MAX_LOGIN_BODY = 16 * 1024
 
 
 def _is_public(scope: Scope) -> bool:
@@ -35,6 +37,14 @@ class AuthMiddleware:
             return
         headers = Headers(scope=scope)
         state = scope["app"].state.reelgraph
+        if _is_graphql_post(scope) and not (
+            headers.get("x-api-key") or headers.get("authorization")
+        ):
+            body = await _read_body(receive)
+            if body is not None and is_login_only(body):
+                # login exchanges the API key in its arguments for a JWT: no header needed
+                await self.app(scope, _replay(body), send)
+                return
         try:
             principal = await authenticate(
                 state, headers.get("x-api-key"), headers.get("authorization")
@@ -52,6 +62,60 @@ class AuthMiddleware:
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+
+def _is_graphql_post(scope: Scope) -> bool:
+    return bool(scope["path"] == "/graphql" and scope["method"] == "POST")
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The request body when it is small enough to be a login; None for anything larger."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_LOGIN_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def is_login_only(body: bytes) -> bool:
+    """True for a GraphQL request whose only operation selects only ``login``."""
+    try:
+        payload = json.loads(body)
+        document = parse(payload["query"])
+    except (ValueError, KeyError, TypeError, GraphQLError):
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or len(document.definitions) != 1:
+        return False
+    operation = operations[0]
+    selections = operation.selection_set.selections
+    return (
+        operation.operation is OperationType.MUTATION
+        and len(selections) == 1
+        and isinstance(selections[0], FieldNode)
+        and selections[0].name.value == "login"
+    )
 
 
 async def _reject(scope: Scope, send: Send, exc: ReelgraphError, status: int = 401) -> None:

@@ -20,7 +20,10 @@ def new_id() -> str:
 
 
 def now_s() -> float:
-    return time.time()
+    """Epoch seconds to the millisecond: FalkorDB returns doubles with 15 significant digits,
+    so finer timestamps would not survive a round trip (and cursors built on them would drift).
+    """
+    return round(time.time(), 3)
 
 
 def to_json(value: Any) -> str | None:

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from analysis.errors import MediaError
+from analysis.media.probe import ffmpeg_error_text
 
 ANALYSIS_SAMPLE_RATE = 16_000
 
@@ -24,7 +25,7 @@ def extract_wav_16k_mono(source: Path, target: Path, timeout: float = 1800) -> P
         raise MediaError(f"extracting audio took longer than {timeout:.0f} s") from exc
     if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size <= 44:
         tmp.unlink(missing_ok=True)
-        last = (proc.stderr.strip().splitlines() or ["no audio decoded"])[-1]
-        raise MediaError(f"audio could not be decoded: {last}")
+        detail = ffmpeg_error_text(proc.stderr, source) if proc.stderr else "no audio decoded"
+        raise MediaError(f"audio could not be decoded: {detail}")
     tmp.replace(target)
     return target

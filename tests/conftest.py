@@ -1,0 +1,108 @@
+"""Shared fixtures: one embedded stack (real FalkorDB + PostgreSQL) per test run, real arq."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.services.auth import create_api_key
+from graph.embedded.stack import start_stack
+from graph.runtime import close_state, open_state
+from graph.settings import Settings, load_settings
+from graph.state import AppState
+from tests.media import MediaFactory
+from tests.support import ApiClient, run_worker_burst
+
+
+TEST_DATA_ROOT = Path(__file__).resolve().parent.parent / ".reelgraph-test"
+
+
+@pytest.fixture(scope="session")
+def stack_settings() -> Iterator[Settings]:
+    """Embedded servers for the whole run (external ones when their URLs are set).
+
+    The data lives under the repo, not pytest's tmp dir: pytest keeps that 0700, and the
+    embedded PostgreSQL runs as an unprivileged user that must traverse to its data.
+    """
+    data_dir = TEST_DATA_ROOT / uuid.uuid4().hex[:12]
+    settings = load_settings(
+        data_dir=data_dir,
+        url_allow_private=True,
+        analysis_wait_max_s=60.0,
+    )
+    stack = start_stack(settings)
+    try:
+        yield stack.settings
+    finally:
+        stack.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def state(stack_settings: Settings) -> AsyncIterator[AppState]:
+    opened = await open_state(stack_settings)
+    try:
+        yield opened
+    finally:
+        await close_state(opened)
+
+
+@pytest.fixture(scope="session")
+def app(state: AppState) -> Starlette:
+    return create_app(state=state)
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def _new_key(state: AppState, *scopes: str) -> tuple[str, str]:
+    return await create_api_key(state.orgs, f"org-{uuid.uuid4().hex[:8]}", scopes or ("file",))
+
+
+@pytest.fixture
+async def api(state: AppState, http: httpx.AsyncClient) -> ApiClient:
+    """A client of a fresh org (so tests never see each other's sessions)."""
+    key, org_id = await _new_key(state)
+    return ApiClient(http, key, org_id)
+
+
+@pytest.fixture
+async def other_api(state: AppState, http: httpx.AsyncClient) -> ApiClient:
+    key, org_id = await _new_key(state)
+    return ApiClient(http, key, org_id)
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory: pytest.TempPathFactory) -> MediaFactory:
+    return MediaFactory(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture
+def run_worker(state: AppState) -> Any:
+    """Run a real arq worker in burst mode until the queue is empty."""
+
+    async def run() -> int:
+        return await run_worker_burst(state)
+
+    return run
+
+
+@pytest.fixture
+async def ready_session(api: ApiClient, media: MediaFactory, run_worker: Any) -> dict[str, Any]:
+    """A session of the sample video, ingested."""
+    session = await api.create_session_from_file(media.sample_video())
+    await run_worker()
+    return await api.session(session["id"])
+
