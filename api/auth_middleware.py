@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from starlette.datastructures import Headers, QueryParams
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.services.auth import authenticate
@@ -119,6 +120,7 @@ def is_login_only(body: bytes) -> bool:
 
 
 async def _reject(scope: Scope, send: Send, exc: ReelgraphError, status: int = 401) -> None:
+    body: dict[str, Any]
     if scope["path"] == "/graphql":
         body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
     else:

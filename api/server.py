@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import os
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import uvicorn
@@ -21,6 +22,27 @@ from graph.errors import StackError
 from graph.settings import Settings
 
 WORKER_STOP_TIMEOUT_S = 20.0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises a captured SIGTERM after shutdown, which would skip our clean-up of
+    the worker and the servers; we handle the signals ourselves instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._request_exit)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+    def _request_exit(self) -> None:
+        if self.should_exit:  # a second Ctrl-C stops waiting for open connections
+            self.force_exit = True
+        self.should_exit = True
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -78,7 +100,7 @@ async def serve(
             log_level="info",
             lifespan="on",
         )
-        server = uvicorn.Server(config)
+        server = _Server(config)
         serving = asyncio.create_task(server.serve())
         if after_start is not None:
             while not server.started:

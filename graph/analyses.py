@@ -103,7 +103,9 @@ class AnalysisStore:
         rows = await self.graph.run(_UPDATE, {"id": analysis_id(session_id, key), "props": props})
         return analysis_from_record(rows[0]["a"]) if rows else None
 
-    async def list(self, session_id: str, keys: Sequence[str] | None = None) -> list[Analysis]:
+    async def of_session(
+        self, session_id: str, keys: Sequence[str] | None = None
+    ) -> list[Analysis]:
         rows = await self.graph.read(
             _LIST, {"session_id": session_id, "keys": list(keys) if keys else None}
         )

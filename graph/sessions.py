@@ -48,7 +48,7 @@ _FIELDS = tuple(Session.__dataclass_fields__)
 
 
 def session_from_record(row: Mapping[str, Any]) -> Session:
-    values = {k: row.get(k) for k in _FIELDS}
+    values: dict[str, Any] = {k: row.get(k) for k in _FIELDS}
     values["status"] = SessionStatus(row.get("status") or "PENDING")
     values["has_audio"] = bool(row.get("has_audio"))
     values["tags"] = from_json(row.get("tags")) if row.get("tags") is not None else {}

@@ -21,7 +21,6 @@ from graph.state import AppState
 from tests.media import MediaFactory
 from tests.support import ApiClient, run_worker_burst
 
-
 TEST_DATA_ROOT = Path(__file__).resolve().parent.parent / ".reelgraph-test"
 
 
@@ -105,4 +104,3 @@ async def ready_session(api: ApiClient, media: MediaFactory, run_worker: Any) ->
     session = await api.create_session_from_file(media.sample_video())
     await run_worker()
     return await api.session(session["id"])
-

@@ -26,7 +26,7 @@ class MediaFactory:
         """4 s, 320x240, 25 fps H.264 (GOP 25) with a stereo 48 kHz AAC tone."""
         return self._ffmpeg(
             self.root / "sample.mp4",
-            "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={SAMPLE_FPS}:duration={SAMPLE_SECONDS}",
+            "-f", "lavfi", "-i", f"testsrc2=s=320x240:r={SAMPLE_FPS}:d={SAMPLE_SECONDS}",
             "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SAMPLE_SECONDS}",
             "-ac", "2", "-c:v", "libx264", "-preset", "veryfast", "-g", str(SAMPLE_GOP),
             "-keyint_min", str(SAMPLE_GOP), "-sc_threshold", "0", "-pix_fmt", "yuv420p",

@@ -91,7 +91,10 @@ def probe(path: Path) -> MediaInfo:
         None,
     )
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
-    if str(fmt.get("format_name")) in TEXT_FORMATS or (video or {}).get("codec_name") in TEXT_CODECS:
+    if (
+        str(fmt.get("format_name")) in TEXT_FORMATS
+        or (video or {}).get("codec_name") in TEXT_CODECS
+    ):
         raise MediaError("not a media file: the content is text")
     if video is None and audio is None:
         raise MediaError("no audio or video stream found: not a media file")

@@ -36,7 +36,7 @@ def build_schema(max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[Session, Label, LabelGroup],
-        extensions=[QueryDepthLimiter(max_depth=max_depth), TypedErrors()],
+        extensions=[lambda: QueryDepthLimiter(max_depth=max_depth), TypedErrors],
     )
 
 

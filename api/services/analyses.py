@@ -97,7 +97,7 @@ async def analysis_status(
         budget = min(timeout, state.settings.analysis_wait_max_s)
     deadline = time.monotonic() + budget
     while True:
-        analyses = await state.analyses.list(session_id, track)
+        analyses = await state.analyses.of_session(session_id, track)
         finished, failed = _verdict(analyses, track)
         if finished:
             if failed:
@@ -111,4 +111,4 @@ async def analysis_status(
 
 
 async def session_analyses(state: AppState, session_id: str) -> list[Analysis]:
-    return await state.analyses.list(session_id)
+    return await state.analyses.of_session(session_id)

@@ -28,11 +28,15 @@ async def test_timeouts_while_pending_and_after_done(
     sid = session["id"]
 
     now = await status(api, sid, 0)
-    assert now == {"status": "timeout", "sessionId": sid,
-                   "message": "Timeout waiting 0 seconds for analysis to finish."}
+    assert now == {
+        "status": "timeout",
+        "sessionId": sid,
+        "message": "Timeout waiting 0 seconds for analysis to finish.",
+    }
     tracked = await status(api, sid, 0, ["ingest"])
     assert tracked["message"] == (
-        "At least one of the tracked analyses (ingest) not yet completed for session.")
+        "At least one of the tracked analyses (ingest) not yet completed for session."
+    )
 
     started = time.monotonic()
     waited = await status(api, sid, 2)
@@ -48,8 +52,11 @@ async def test_timeouts_while_pending_and_after_done(
     started = time.monotonic()
     indefinite, _ = await asyncio.gather(status(api, sid, -1), worker_later())
     assert time.monotonic() - started >= 1.0
-    assert indefinite == {"status": "done", "sessionId": sid,
-                          "message": "Analysis completed for the session."}
+    assert indefinite == {
+        "status": "done",
+        "sessionId": sid,
+        "message": "Analysis completed for the session.",
+    }
 
     omitted = await status(api, sid, None)
     assert omitted["status"] == "done"

@@ -9,7 +9,9 @@ import pytest
 from graph.state import AppState
 from tests.support import LABEL_FIELDS, ApiClient
 
-CREATE_URL_SESSION = "mutation { createSession(input: {url: \"http://127.0.0.1:9/x.mp4\"}) { id tsStart } }"
+CREATE_URL_SESSION = (
+    'mutation { createSession(input: {url: "http://127.0.0.1:9/x.mp4"}) { id tsStart } }'
+)
 
 
 @pytest.fixture
@@ -22,9 +24,15 @@ async def session(api: ApiClient) -> dict[str, Any]:
 async def test_seed_audio_activity_label_round_trips(api: ApiClient, session: dict) -> None:
     [label] = await api.add_labels(
         session["id"],
-        [{"name": "use custom merge_ms threshold", "labelType": "audio-activity-request",
-          "startTime": 0, "endTime": 1000,
-          "data": {"thresholds": {"volume": 0.1, "merge_ms": 150}}}],
+        [
+            {
+                "name": "use custom merge_ms threshold",
+                "labelType": "audio-activity-request",
+                "startTime": 0,
+                "endTime": 1000,
+                "data": {"thresholds": {"volume": 0.1, "merge_ms": 150}},
+            }
+        ],
     )
     assert label["labelType"] == "audio-activity-request"
     assert label["category"] == "audio activity request"
@@ -36,8 +44,9 @@ async def test_seed_audio_activity_label_round_trips(api: ApiClient, session: di
     assert label["pinned"] is False
     assert label["videoBox"] is None
     assert label["sessionId"] == session["id"]
-    fetched = await api.gql(f"query($id: ID!) {{ label(id: $id) {{ {LABEL_FIELDS} }} }}",
-                            id=label["id"])
+    fetched = await api.gql(
+        f"query($id: ID!) {{ label(id: $id) {{ {LABEL_FIELDS} }} }}", id=label["id"]
+    )
     assert fetched["label"] == label
     group = await api.gql(
         f"query($id: ID!) {{ labelGroup(id: $id) {{ id sessionId labels {{ {LABEL_FIELDS} }} }} }}",
@@ -51,13 +60,25 @@ async def test_seed_time_forms_categories_and_video_box(api: ApiClient, session:
     labels = await api.add_labels(
         session["id"],
         [
-            {"name": "video region A with video box", "labelType": "video-content",
-             "startTime": "10.0", "endTime": "30.0", "videoBox": [[0, 85, 1000, 285]],
-             "data": {"analysis_keys": ["colorfulness"]}},
-            {"name": "unacceptable frame rate", "labelType": "time-series-request",
-             "startTime": "10.5", "endTime": 24000,
-             "data": {"method": "range", "time_series_key": "frame_rate",
-                      "parameters": {"upper_limit": 20}}},
+            {
+                "name": "video region A with video box",
+                "labelType": "video-content",
+                "startTime": "10.0",
+                "endTime": "30.0",
+                "videoBox": [[0, 85, 1000, 285]],
+                "data": {"analysis_keys": ["colorfulness"]},
+            },
+            {
+                "name": "unacceptable frame rate",
+                "labelType": "time-series-request",
+                "startTime": "10.5",
+                "endTime": 24000,
+                "data": {
+                    "method": "range",
+                    "time_series_key": "frame_rate",
+                    "parameters": {"upper_limit": 20},
+                },
+            },
             {"labelType": "image-match-result", "startTime": 1, "endTime": 2},
             {"labelType": "ocr-request", "startTime": 5, "endTime": 5, "pinned": True},
         ],
@@ -77,27 +98,47 @@ async def test_seed_time_forms_categories_and_video_box(api: ApiClient, session:
 
 async def test_labels_join_an_existing_group(api: ApiClient, session: dict) -> None:
     [first] = await api.add_labels(
-        session["id"], [{"labelType": "time-series-request", "startTime": "24", "endTime": "42",
-                         "data": {"method": "stats", "time_series_key": "video_quality_mos"}}]
+        session["id"],
+        [
+            {
+                "labelType": "time-series-request",
+                "startTime": "24",
+                "endTime": "42",
+                "data": {"method": "stats", "time_series_key": "video_quality_mos"},
+            }
+        ],
     )
     more = await api.add_labels(
         session["id"],
-        [{"labelType": "time-series-request", "startTime": "1", "endTime": "10",
-          "labelGroupId": first["labelGroupId"]},
-         {"labelType": "time-series-request", "startTime": "45", "endTime": "53",
-          "labelGroupId": first["labelGroupId"]}],
+        [
+            {
+                "labelType": "time-series-request",
+                "startTime": "1",
+                "endTime": "10",
+                "labelGroupId": first["labelGroupId"],
+            },
+            {
+                "labelType": "time-series-request",
+                "startTime": "45",
+                "endTime": "53",
+                "labelGroupId": first["labelGroupId"],
+            },
+        ],
     )
     assert {lab["labelGroupId"] for lab in more} == {first["labelGroupId"]}
-    group = await api.gql("query($id: ID!) { labelGroup(id: $id) { labels { startTime } } }",
-                          id=first["labelGroupId"])
+    group = await api.gql(
+        "query($id: ID!) { labelGroup(id: $id) { labels { startTime } } }", id=first["labelGroupId"]
+    )
     assert [lab["startTime"] for lab in group["labelGroup"]["labels"]] == [1000, 24000, 45000]
 
 
 async def test_thousand_labels_in_one_graph_write(
     api: ApiClient, session: dict, state: AppState
 ) -> None:
-    labels = [{"labelType": "user", "startTime": i, "endTime": i + 5, "name": f"l{i}"}
-              for i in range(1000)]
+    labels = [
+        {"labelType": "user", "startTime": i, "endTime": i + 5, "name": f"l{i}"}
+        for i in range(1000)
+    ]
     before = state.graph.round_trips
     added = await api.add_labels(session["id"], labels)
     trips_1000 = state.graph.round_trips - before
@@ -107,8 +148,9 @@ async def test_thousand_labels_in_one_graph_write(
     assert len(added) == 1000
     # one read of the session, one write for the whole batch: independent of the batch size
     assert trips_1000 == trips_3 == 2
-    count = await api.gql("query($id: ID!) { session(id: $id) { labels { totalCount } } }",
-                          id=session["id"])
+    count = await api.gql(
+        "query($id: ID!) { session(id: $id) { labels { totalCount } } }", id=session["id"]
+    )
     assert count["session"]["labels"]["totalCount"] == 1003
 
 
@@ -122,13 +164,24 @@ ADD = "mutation($s: ID!, $l: [LabelInput!]!) { addLabels(sessionId: $s, labels: 
         ({"labelType": "user", "startTime": "abc", "endTime": 1000}, "INVALID_TIME"),
         ({"labelType": "user", "startTime": -5, "endTime": 1000}, "INVALID_TIME"),
         ({"labelType": "user", "startTime": True, "endTime": 1000}, "INVALID_TIME"),
-        ({"labelType": "user", "startTime": 0, "endTime": 1, "videoBox": [[0, 1, 2]]},
-         "INVALID_VIDEO_BOX"),
-        ({"labelType": "user", "startTime": 0, "endTime": 1, "videoBox": [[5, 5, 1, 1]]},
-         "INVALID_VIDEO_BOX"),
+        (
+            {"labelType": "user", "startTime": 0, "endTime": 1, "videoBox": [[0, 1, 2]]},
+            "INVALID_VIDEO_BOX",
+        ),
+        (
+            {"labelType": "user", "startTime": 0, "endTime": 1, "videoBox": [[5, 5, 1, 1]]},
+            "INVALID_VIDEO_BOX",
+        ),
         ({"labelType": "Bad Type!", "startTime": 0, "endTime": 1}, "INVALID_LABEL_TYPE"),
-        ({"labelType": "user", "startTime": 0, "endTime": 1,
-          "labelGroupId": "00000000-0000-0000-0000-000000000000"}, "LABEL_GROUP_NOT_FOUND"),
+        (
+            {
+                "labelType": "user",
+                "startTime": 0,
+                "endTime": 1,
+                "labelGroupId": "00000000-0000-0000-0000-000000000000",
+            },
+            "LABEL_GROUP_NOT_FOUND",
+        ),
     ],
 )
 async def test_invalid_labels_write_nothing(
@@ -137,31 +190,46 @@ async def test_invalid_labels_write_nothing(
     good = {"labelType": "user", "startTime": 0, "endTime": 10}
     error = await api.gql_error(ADD, s=session["id"], l=[good, label])
     assert error["extensions"]["code"] == code
-    total = await api.gql("query($id: ID!) { session(id: $id) { labels { totalCount } } }",
-                          id=session["id"])
+    total = await api.gql(
+        "query($id: ID!) { session(id: $id) { labels { totalCount } } }", id=session["id"]
+    )
     assert total["session"]["labels"]["totalCount"] == 0
 
 
 async def test_group_of_another_session_and_unknown_session(api: ApiClient, session: dict) -> None:
     other = (await api.gql(CREATE_URL_SESSION))["createSession"]
-    [theirs] = await api.add_labels(other["id"], [{"labelType": "user", "startTime": 0,
-                                                   "endTime": 1}])
-    error = await api.gql_error(ADD, s=session["id"], l=[{
-        "labelType": "user", "startTime": 0, "endTime": 1,
-        "labelGroupId": theirs["labelGroupId"]}])
+    [theirs] = await api.add_labels(
+        other["id"], [{"labelType": "user", "startTime": 0, "endTime": 1}]
+    )
+    error = await api.gql_error(
+        ADD,
+        s=session["id"],
+        l=[
+            {
+                "labelType": "user",
+                "startTime": 0,
+                "endTime": 1,
+                "labelGroupId": theirs["labelGroupId"],
+            }
+        ],
+    )
     assert error["extensions"]["code"] == "LABEL_GROUP_OTHER_SESSION"
-    error = await api.gql_error(ADD, s="0" * 32, l=[{"labelType": "user", "startTime": 0,
-                                                     "endTime": 1}])
+    error = await api.gql_error(
+        ADD, s="0" * 32, l=[{"labelType": "user", "startTime": 0, "endTime": 1}]
+    )
     assert error["extensions"]["code"] == "SESSION_NOT_FOUND"
 
 
 async def test_update_and_delete_label(api: ApiClient, session: dict) -> None:
-    a, b = await api.add_labels(session["id"], [
-        {"labelType": "user", "name": "a", "startTime": 0, "endTime": 1000},
-        {"labelType": "user", "name": "b", "startTime": 0, "endTime": 1000},
-    ])
+    a, b = await api.add_labels(
+        session["id"],
+        [
+            {"labelType": "user", "name": "a", "startTime": 0, "endTime": 1000},
+            {"labelType": "user", "name": "b", "startTime": 0, "endTime": 1000},
+        ],
+    )
     updated = await api.gql(
-        f"mutation($id: ID!) {{ updateLabel(id: $id, name: \"renamed\", endTime: \"2.5\", "
+        f'mutation($id: ID!) {{ updateLabel(id: $id, name: "renamed", endTime: "2.5", '
         f"pinned: true, videoBox: [[1, 2, 3, 4]]) {{ {LABEL_FIELDS} }} }}",
         id=a["id"],
     )
@@ -186,10 +254,17 @@ async def test_update_and_delete_label(api: ApiClient, session: dict) -> None:
 
 
 async def test_label_pages_and_type_filter(api: ApiClient, session: dict) -> None:
-    await api.add_labels(session["id"], [
-        {"labelType": "user" if i % 2 else "ocr-request", "startTime": i * 10, "endTime": i * 10}
-        for i in range(7)
-    ])
+    await api.add_labels(
+        session["id"],
+        [
+            {
+                "labelType": "user" if i % 2 else "ocr-request",
+                "startTime": i * 10,
+                "endTime": i * 10,
+            }
+            for i in range(7)
+        ],
+    )
     query = """query($id: ID!, $after: String, $t: String) { session(id: $id) {
       labels(first: 3, after: $after, labelType: $t) {
         totalCount pageInfo { hasNextPage endCursor } edges { node { startTime } } } } }"""

@@ -22,8 +22,9 @@ PAGE = """query($after: String, $name: String) { sessions(first: 2, after: $afte
 async def test_sessions_page_tags_and_delete(api: ApiClient, state: AppState) -> None:
     ids = []
     for i in range(5):
-        made = await api.gql(CREATE, i={"url": f"http://127.0.0.1:9/{i}.mp4", "name": f"clip {i}",
-                                        "tags": {"n": i}})
+        made = await api.gql(
+            CREATE, i={"url": f"http://127.0.0.1:9/{i}.mp4", "name": f"clip {i}", "tags": {"n": i}}
+        )
         ids.append(made["createSession"]["id"])
     seen: list[str] = []
     after = None
@@ -39,18 +40,22 @@ async def test_sessions_page_tags_and_delete(api: ApiClient, state: AppState) ->
     assert [e["node"]["name"] for e in named["edges"]] == ["clip 3"]
 
     tagged = await api.gql(
-        "mutation($s: ID!) { setSessionTags(sessionId: $s, tags: {env: \"prod\", n: [1, 2]}) "
-        "{ tags } }", s=ids[0])
+        'mutation($s: ID!) { setSessionTags(sessionId: $s, tags: {env: "prod", n: [1, 2]}) '
+        "{ tags } }",
+        s=ids[0],
+    )
     assert tagged["setSessionTags"]["tags"] == {"env": "prod", "n": [1, 2]}
-    error = await api.gql_error("mutation($s: ID!) { setSessionTags(sessionId: $s, tags: [1]) "
-                                "{ id } }", s=ids[0])
+    error = await api.gql_error(
+        "mutation($s: ID!) { setSessionTags(sessionId: $s, tags: [1]) { id } }", s=ids[0]
+    )
     assert error["extensions"]["code"] == "INVALID_TAGS"
 
     await api.add_labels(ids[1], [{"labelType": "user", "startTime": 0, "endTime": 1}])
     assert (await api.gql("mutation($s: ID!) { deleteSession(id: $s) }", s=ids[1]))["deleteSession"]
     assert (await api.gql("query($s: ID!) { session(id: $s) { id } }", s=ids[1]))["session"] is None
     leftovers = await state.graph.read(
-        "MATCH (n) WHERE n.session_id = $s RETURN count(n) AS c", {"s": ids[1]})
+        "MATCH (n) WHERE n.session_id = $s RETURN count(n) AS c", {"s": ids[1]}
+    )
     assert leftovers[0]["c"] == 0
     error = await api.gql_error("mutation($s: ID!) { deleteSession(id: $s) }", s=ids[1])
     assert error["extensions"]["code"] == "SESSION_NOT_FOUND"
@@ -78,14 +83,18 @@ async def test_create_session_validation(api: ApiClient, media: MediaFactory) ->
 
 async def test_upload_limits(api: ApiClient, state: AppState, http: httpx.AsyncClient) -> None:
     limit = state.settings.max_upload_bytes
-    declared = await http.post("/api/v1/files", content=b"x", headers={
-        **api.headers, "content-length": str(limit + 1)})
+    declared = await http.post(
+        "/api/v1/files", content=b"x", headers={**api.headers, "content-length": str(limit + 1)}
+    )
     assert declared.status_code == 413
     assert declared.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
     empty = await http.post("/api/v1/files", content=b"", headers=api.headers)
     assert empty.status_code == 400
-    multipart = await http.post("/api/v1/files", headers=api.headers,
-                                files={"file": ("clip.mp4", b"\x00" * 1000, "video/mp4")})
+    multipart = await http.post(
+        "/api/v1/files",
+        headers=api.headers,
+        files={"file": ("clip.mp4", b"\x00" * 1000, "video/mp4")},
+    )
     assert multipart.status_code == 200 and multipart.json()["size_bytes"] == 1000
 
 
@@ -107,45 +116,62 @@ async def test_no_key_401_and_other_org_404(
     theirs = await other_api.gql("query($s: ID!) { session(id: $s) { id } }", s=sid)
     assert theirs["session"] is None
     error = await other_api.gql_error(
-        "mutation($s: ID!) { addLabels(sessionId: $s, labels: [{labelType: \"user\", "
-        "startTime: 0, endTime: 1}]) { id } }", s=sid)
+        'mutation($s: ID!) { addLabels(sessionId: $s, labels: [{labelType: "user", '
+        "startTime: 0, endTime: 1}]) { id } }",
+        s=sid,
+    )
     assert error["extensions"]["code"] == "SESSION_NOT_FOUND"
     rest = await http.get(f"/api/v1/file/{sid}/video", headers=other_api.headers)
     assert rest.status_code == 404
-    assert rest.json() == {"success": False, "error": {
-        "code": "SESSION_NOT_FOUND", "message": f"session {sid} not found"}}
+    assert rest.json() == {
+        "success": False,
+        "error": {"code": "SESSION_NOT_FOUND", "message": f"session {sid} not found"},
+    }
     [label] = await api.add_labels(sid, [{"labelType": "user", "startTime": 0, "endTime": 1}])
     assert (await other_api.gql("query($l: ID!) { label(id: $l) { id } }", l=label["id"]))[
-        "label"] is None
-    assert (await other_api.gql("query($g: ID!) { labelGroup(id: $g) { id } }",
-                                g=label["labelGroupId"]))["labelGroup"] is None
+        "label"
+    ] is None
+    assert (
+        await other_api.gql("query($g: ID!) { labelGroup(id: $g) { id } }", g=label["labelGroupId"])
+    )["labelGroup"] is None
 
 
 async def test_jwt_login(api: ApiClient, http: httpx.AsyncClient) -> None:
-    login = await http.post("/graphql", json={
-        "query": "mutation($k: String!) { login(apiKey: $k, ttlSeconds: 60) { token expiresIn } }",
-        "variables": {"k": api.key}})
+    login = await http.post(
+        "/graphql",
+        json={
+            "query": "mutation($k: String!) { login(apiKey: $k, ttlSeconds: 60) "
+            "{ token expiresIn } }",
+            "variables": {"k": api.key},
+        },
+    )
     token = login.json()["data"]["login"]["token"]
     made = await http.post(
-        "/graphql", headers={"Authorization": f"Bearer {token}"},
-        json={"query": "mutation { createSession(input: {url: \"http://h/x.mp4\"}) { id } }"})
+        "/graphql",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"query": 'mutation { createSession(input: {url: "http://h/x.mp4"}) { id } }'},
+    )
     sid = made.json()["data"]["createSession"]["id"]
     assert (await api.session(sid))["id"] == sid, "the JWT acts for the key's org"
-    forged = await http.post("/graphql", headers={"Authorization": f"Bearer {token}x"},
-                             json={"query": "{ sessions { totalCount } }"})
+    forged = await http.post(
+        "/graphql",
+        headers={"Authorization": f"Bearer {token}x"},
+        json={"query": "{ sessions { totalCount } }"},
+    )
     assert forged.status_code == 401
     assert forged.json()["errors"][0]["extensions"]["code"] == "INVALID_TOKEN"
-    wrong = await http.post("/graphql", json={
-        "query": "mutation { login(apiKey: \"rg_wrong\") { token } }"})
+    wrong = await http.post(
+        "/graphql", json={"query": 'mutation { login(apiKey: "rg_wrong") { token } }'}
+    )
     assert wrong.json()["errors"][0]["extensions"]["code"] == "INVALID_API_KEY"
-    sneaky = await http.post("/graphql", json={
-        "query": "mutation { login(apiKey: \"rg_wrong\") { token } deleteSession(id: \"x\") }"})
+    sneaky = await http.post(
+        "/graphql",
+        json={"query": 'mutation { login(apiKey: "rg_wrong") { token } deleteSession(id: "x") }'},
+    )
     assert sneaky.status_code == 401, "only a bare login passes without a credential"
 
 
-async def test_health_playground_depth_and_masking(
-    api: ApiClient, http: httpx.AsyncClient
-) -> None:
+async def test_health_playground_depth_and_masking(api: ApiClient, http: httpx.AsyncClient) -> None:
     health = await http.get("/healthz")
     assert health.status_code in (200, 503)
     assert set(health.json()["components"]) == {"graph", "postgres", "redis", "worker"}
@@ -175,7 +201,7 @@ async def test_depth_limit_and_masked_errors() -> None:
         def typed(self) -> int:
             raise NotFound("no such thing", code="THING_NOT_FOUND")
 
-    schema = strawberry.Schema(query=Query, extensions=[TypedErrors()])
+    schema = strawberry.Schema(query=Query, extensions=[TypedErrors])
     boom = await schema.execute("{ boom }")
     assert boom.errors and boom.errors[0].message == "Unexpected error."
     assert boom.errors[0].extensions == {"code": "INTERNAL_SERVER_ERROR"}

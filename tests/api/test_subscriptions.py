@@ -26,7 +26,7 @@ async def ws_url(app: Starlette) -> AsyncIterator[str]:
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
         await asyncio.sleep(0.02)
     try:
         yield f"ws://127.0.0.1:{port}/graphql"
@@ -39,8 +39,11 @@ async def ws_url(app: Starlette) -> AsyncIterator[str]:
 async def subscribe(ws: Any, key: str, query: str, **variables: Any) -> None:
     await ws.send(json.dumps({"type": "connection_init", "payload": {"X-API-Key": key}}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                              "payload": {"query": query, "variables": variables}}))
+    await ws.send(
+        json.dumps(
+            {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
+        )
+    )
     await asyncio.sleep(0.3)  # let the server subscribe to the channel before events flow
 
 
@@ -56,9 +59,13 @@ async def test_analysis_events_and_labels_added(
     session = await api.create_session_from_file(media.sample_video())
     sid = session["id"]
     async with websockets.connect(ws_url, subprotocols=[PROTOCOL]) as ws:
-        await subscribe(ws, api.key, """subscription($s: ID!) {
+        await subscribe(
+            ws,
+            api.key,
+            """subscription($s: ID!) {
           analysisEvents(sessionId: $s, track: ["ingest"]) { sessionId key state progress } }""",
-                        s=sid)
+            s=sid,
+        )
         await run_worker()
         events = []
         while not events or events[-1]["state"] != "DONE":
@@ -69,16 +76,28 @@ async def test_analysis_events_and_labels_added(
     assert progress == sorted(progress) and progress[-1] == 1.0
 
     async with websockets.connect(ws_url, subprotocols=[PROTOCOL]) as ws:
-        await subscribe(ws, api.key, """subscription($s: ID!) {
-          labelsAdded(sessionId: $s) { id name labelType startTime } }""", s=sid)
-        added = await api.add_labels(sid, [
-            {"labelType": "user", "name": "a", "startTime": 0, "endTime": 5},
-            {"labelType": "user", "name": "b", "startTime": "1", "endTime": "2"},
-        ])
+        await subscribe(
+            ws,
+            api.key,
+            """subscription($s: ID!) {
+          labelsAdded(sessionId: $s) { id name labelType startTime } }""",
+            s=sid,
+        )
+        added = await api.add_labels(
+            sid,
+            [
+                {"labelType": "user", "name": "a", "startTime": 0, "endTime": 5},
+                {"labelType": "user", "name": "b", "startTime": "1", "endTime": "2"},
+            ],
+        )
         received = [(await next_payload(ws))["labelsAdded"] for _ in added]
     assert [r["id"] for r in received] == [a["id"] for a in added]
-    assert received[1] == {"id": added[1]["id"], "name": "b", "labelType": "user",
-                           "startTime": 1000}
+    assert received[1] == {
+        "id": added[1]["id"],
+        "name": "b",
+        "labelType": "user",
+        "startTime": 1000,
+    }
 
 
 async def test_socket_without_valid_key_is_rejected(api: ApiClient, ws_url: str) -> None:

@@ -30,8 +30,12 @@ async def test_full_and_ranges_byte_exact(
     assert full.headers["cache-control"] == "public, max-age=86400"
     assert full.headers["content-type"] == "video/mp4"
     etag = full.headers["etag"]
-    cases = {"bytes=0-99": (0, 99), "bytes=1000-": (1000, size - 1),
-             "bytes=-500": (size - 500, size - 1), f"bytes=10-{size + 50}": (10, size - 1)}
+    cases = {
+        "bytes=0-99": (0, 99),
+        "bytes=1000-": (1000, size - 1),
+        "bytes=-500": (size - 500, size - 1),
+        f"bytes=10-{size + 50}": (10, size - 1),
+    }
     for header, (start, end) in cases.items():
         part = await http.get(video_url, headers={**api.headers, "Range": header})
         assert part.status_code == 206, header
@@ -43,11 +47,13 @@ async def test_full_and_ranges_byte_exact(
     head = await http.head(video_url, headers=api.headers)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == str(size)
-    if_range = await http.get(video_url, headers={**api.headers, "Range": "bytes=0-9",
-                                                  "If-Range": etag})
+    if_range = await http.get(
+        video_url, headers={**api.headers, "Range": "bytes=0-9", "If-Range": etag}
+    )
     assert if_range.status_code == 206
-    stale = await http.get(video_url, headers={**api.headers, "Range": "bytes=0-9",
-                                               "If-Range": '"stale"'})
+    stale = await http.get(
+        video_url, headers={**api.headers, "Range": "bytes=0-9", "If-Range": '"stale"'}
+    )
     assert stale.status_code == 200 and stale.content == data
     cached = await http.get(video_url, headers={**api.headers, "If-None-Match": etag})
     assert cached.status_code == 304
@@ -58,7 +64,9 @@ def probe_streams(payload: bytes, tmp: Path) -> dict[str, Any]:
     path.write_bytes(payload)
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-count_frames", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(out.stdout))
 
@@ -75,22 +83,26 @@ async def test_frame_range_is_stream_copied(
     assert video["codec_name"] == "h264"
     assert int(video["nb_read_frames"]) == pytest.approx(50, abs=2)
     assert any(s["codec_type"] == "audio" for s in streams)
-    silent = await http.get(f"{video_url}?start_frame=0&end_frame={SAMPLE_FPS - 1}&audio=off",
-                            headers=api.headers)
+    silent = await http.get(
+        f"{video_url}?start_frame=0&end_frame={SAMPLE_FPS - 1}&audio=off", headers=api.headers
+    )
     streams = probe_streams(silent.content, tmp_path)["streams"]
     assert [s["codec_type"] for s in streams] == ["video"]
     no_audio_full = await http.get(f"{video_url}?audio=off", headers=api.headers)
     assert [s["codec_type"] for s in probe_streams(no_audio_full.content, tmp_path)["streams"]] == [
-        "video"]
+        "video"
+    ]
 
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("start_frame=10&end_frame=5", "INVALID_FRAME_RANGE"),
-     ("start_frame=-1", "INVALID_FRAME"),
-     ("start_frame=abc", "INVALID_FRAME"),
-     ("start_frame=100000", "INVALID_FRAME_RANGE"),
-     ("audio=maybe", "INVALID_PARAM")],
+    [
+        ("start_frame=10&end_frame=5", "INVALID_FRAME_RANGE"),
+        ("start_frame=-1", "INVALID_FRAME"),
+        ("start_frame=abc", "INVALID_FRAME"),
+        ("start_frame=100000", "INVALID_FRAME_RANGE"),
+        ("audio=maybe", "INVALID_PARAM"),
+    ],
 )
 async def test_bad_parameters(
     api: ApiClient, http: httpx.AsyncClient, video_url: str, query: str, code: str

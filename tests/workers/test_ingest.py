@@ -57,15 +57,20 @@ async def test_bad_media_fails_cleanly_and_worker_keeps_going(
     assert good["status"] == "READY"
 
 
-async def test_ingest_from_url(api: ApiClient, media: MediaFactory, run_worker: Any,
-                               tmp_path: Path) -> None:
+async def test_ingest_from_url(
+    api: ApiClient, media: MediaFactory, run_worker: Any, tmp_path: Path
+) -> None:
     """A real HTTP server on loopback (private addresses are allowed in the test settings)."""
     body = media.sample_video().read_bytes()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: "
-                     + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\nConnection: close\r\n\r\n"
+            + body
+        )
         await writer.drain()
         writer.close()
 
@@ -85,8 +90,13 @@ async def test_ingest_from_url(api: ApiClient, media: MediaFactory, run_worker: 
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/", "http://169.254.169.254/latest", "http://10.1.2.3/x", "file:///etc/passwd",
-     "http://localhost:8080/"],
+    [
+        "http://127.0.0.1/",
+        "http://169.254.169.254/latest",
+        "http://10.1.2.3/x",
+        "file:///etc/passwd",
+        "http://localhost:8080/",
+    ],
 )
 async def test_url_fetch_refuses_private_and_non_http(url: str) -> None:
     with pytest.raises(MediaError):

@@ -1,0 +1,44 @@
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# `make demo` keeps serving until Ctrl-C; in CI (CI=true) it exits after printing.
+DEMO_ARGS ?= $(if $(filter true,$(CI)),--once,)
+PYTEST_ARGS ?=
+
+.PHONY: install lint format typecheck schema schema-check test bench demo up clean
+
+install:
+	@scripts/setup.sh
+
+lint: install
+	$(VENV)/bin/ruff check api graph analysis workers tests benchmarks
+	$(VENV)/bin/ruff format --check api graph analysis workers tests benchmarks
+
+format: install
+	$(VENV)/bin/ruff format api graph analysis workers tests benchmarks
+	$(VENV)/bin/ruff check --fix api graph analysis workers tests benchmarks
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+schema: install
+	$(PY) -m api.cli schema > schema.graphql
+
+schema-check: install
+	@$(PY) -m api.cli schema | diff -u schema.graphql - \
+	  || (echo "schema.graphql is out of date: run 'make schema'" >&2; exit 1)
+
+test: install lint typecheck schema-check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) benchmarks/bench_graphql_labels.py
+	$(PY) benchmarks/bench_range_streaming.py
+
+demo: install
+	$(PY) -m api.cli demo $(DEMO_ARGS)
+
+up: install
+	$(PY) -m api.cli up
+
+clean:
+	rm -rf .reelgraph-test .pytest_cache .mypy_cache .ruff_cache
