@@ -42,7 +42,20 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> bool:
 
 
 def _no_children_left() -> bool:
-    return _wait_gone_all(psutil.Process().children(recursive=True))
+    """No child started by this test is alive (the suite's shared stack is not ours to check)."""
+    started_here = [
+        p for p in psutil.Process().children(recursive=True) if p.pid not in _BASELINE_CHILDREN
+    ]
+    return _wait_gone_all(started_here)
+
+
+_BASELINE_CHILDREN: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _baseline_children() -> None:
+    _BASELINE_CHILDREN.clear()
+    _BASELINE_CHILDREN.update(p.pid for p in psutil.Process().children(recursive=True))
 
 
 def _wait_gone_all(procs: list[psutil.Process]) -> bool:
