@@ -89,12 +89,16 @@ def cat_run(path: Path) -> Callable[[], int]:
     return run
 
 
+# Sent with every request: `--api-key` sets X-API-Key for the real, authenticated route.
+AUTH_HEADERS: dict[str, str] = {}
+
+
 def httpx_run(url: str, headers: dict[str, str] | None = None) -> Callable[[], int]:
     """Full streaming download with httpx, discarding the bytes."""
 
     def run() -> int:
         got = 0
-        with httpx.Client(trust_env=False, timeout=120) as client:
+        with httpx.Client(trust_env=False, timeout=120, headers=AUTH_HEADERS) as client:
             with client.stream("GET", url, headers=headers) as r:
                 r.raise_for_status()
                 for chunk in r.iter_raw(MIB):
@@ -108,8 +112,9 @@ def curl_run(url: str) -> Callable[[], int]:
     """Full download with ``curl -s -o /dev/null``."""
 
     def run() -> int:
+        auth = [arg for k, v in AUTH_HEADERS.items() for arg in ("-H", f"{k}: {v}")]
         out = subprocess.run(
-            ["curl", "-sf", "-o", "/dev/null", "-w", "%{size_download}", url],
+            ["curl", "-sf", *auth, "-o", "/dev/null", "-w", "%{size_download}", url],
             check=True,
             capture_output=True,
             text=True,
@@ -146,8 +151,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--url", help="benchmark an already running server instead")
     ap.add_argument("--file", type=Path, help="with --url: the file the URL serves")
+    ap.add_argument("--api-key", help="with --url: sent as X-API-Key")
     ap.add_argument("--serve", nargs=3, metavar=("PATH", "PORT", "CHUNK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.api_key:
+        AUTH_HEADERS["X-API-Key"] = args.api_key
     if args.serve:
         return serve(Path(args.serve[0]), int(args.serve[1]), int(args.serve[2]))
     with tempfile.TemporaryDirectory() as tmp:
