@@ -11,10 +11,11 @@ from strawberry.scalars import JSON
 from api.graphql.types import Label, LabelConnection, LabelEdge, LabelGroup, LabelInput, PageInfo
 from api.services import labels as label_service
 from api.services.label_input import validate_label
+from api.services.pagination import check_first, page_position
 from api.services.sessions import require_session
 from graph.errors import InvalidInput
 from graph.events import listen
-from graph.ids import decode_cursor, encode_cursor
+from graph.ids import encode_cursor
 from graph.labels import label_from_record
 
 MAX_LABEL_PAGE = 1000
@@ -24,14 +25,8 @@ async def resolve_session_labels(
     info: strawberry.Info, session_id: str, label_type: str | None, first: int, after: str | None
 ) -> LabelConnection:
     """One page of a session's labels in timeline order; totalCount counts all of them."""
-    if first < 0 or first > MAX_LABEL_PAGE:
-        raise InvalidInput(f"first must be between 0 and {MAX_LABEL_PAGE}", code="INVALID_PAGE")
-    position = None
-    if after is not None:
-        parts = decode_cursor(after, 2)
-        if parts is None:
-            raise InvalidInput("after is not a cursor from this API", code="INVALID_CURSOR")
-        position = (float(parts[0]), str(parts[1]))
+    check_first(first, MAX_LABEL_PAGE)
+    position = page_position(after)
     store = info.context.state.labels
     rows = await store.page(session_id, limit=first + 1, label_type=label_type, after=position)
     edges = [

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from api.rest.errors import error_response
+from api.rest.errors import error_response, from_exception
 from api.services.state import AppState, Principal
-from graph.errors import PayloadTooLarge
+from graph.errors import InvalidInput, PayloadTooLarge
 from graph.ids import new_session_id
 from graph.uploads import Upload
 
@@ -40,9 +42,9 @@ async def upload_file(request: Request) -> JSONResponse:
             )
         else:
             target = _target(state.settings.media_dir, file_uuid, filename)
-            size = await _save_stream(request, target, limit)
-    except PayloadTooLarge as exc:
-        return error_response(413, exc.code, exc.message)
+            size = await _write_chunks(request.stream(), target, limit)
+    except (PayloadTooLarge, InvalidInput) as exc:
+        return from_exception(exc)
     if size == 0:
         target.unlink(missing_ok=True)
         return error_response(400, "EMPTY_UPLOAD", "the upload is empty")
@@ -60,13 +62,14 @@ async def upload_file(request: Request) -> JSONResponse:
     return JSONResponse({"success": True, "file_uuid": file_uuid, "size_bytes": size})
 
 
-async def _save_stream(request: Request, target: Path, limit: int) -> int:
+async def _write_chunks(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
+    """Write to ``target`` via a ``.part`` file, stopping with 413 past ``limit`` bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     size = 0
     try:
         with part.open("wb") as fh:
-            async for chunk in request.stream():
+            async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
                     raise PayloadTooLarge(f"uploads are limited to {limit} bytes")
@@ -77,25 +80,18 @@ async def _save_stream(request: Request, target: Path, limit: int) -> int:
     return size
 
 
+async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(1024 * 1024):
+        yield chunk
+
+
 async def _save_multipart(
     request: Request, media_dir: Path, file_uuid: str, limit: int
 ) -> tuple[Path, int, str | None, str]:
     async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise PayloadTooLarge("multipart uploads need a 'file' field", code="NO_FILE")
+            raise InvalidInput("multipart uploads need a 'file' field", code="NO_FILE")
         target = _target(media_dir, file_uuid, upload.filename)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(target.name + ".part")
-        size = 0
-        try:
-            with part.open("wb") as fh:
-                while chunk := await upload.read(1024 * 1024):
-                    size += len(chunk)
-                    if size > limit:
-                        raise PayloadTooLarge(f"uploads are limited to {limit} bytes")
-                    fh.write(chunk)
-            part.replace(target)
-        finally:
-            part.unlink(missing_ok=True)
+        size = await _write_chunks(_read_upload(upload), target, limit)
         return target, size, upload.filename, upload.content_type or ""

@@ -7,11 +7,12 @@ import shutil
 from typing import Any
 from urllib.parse import urlsplit
 
+from api.services.pagination import check_first, page_position
 from api.services.state import AppState, Principal
 from graph.analyses import AnalysisState
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.events import publish
-from graph.ids import decode_cursor, encode_cursor, new_session_id, now_s, to_json
+from graph.ids import encode_cursor, new_session_id, now_s, to_json
 from graph.sessions import Session, SessionStatus
 
 MAX_PAGE = 100
@@ -108,14 +109,8 @@ async def sessions_page(
     name: str | None,
 ) -> tuple[list[tuple[Session, str]], bool]:
     """A page of the org's sessions, newest first, with each one's cursor."""
-    if first < 0 or first > MAX_PAGE:
-        raise InvalidInput(f"first must be between 0 and {MAX_PAGE}", code="INVALID_PAGE")
-    position = None
-    if after is not None:
-        parts = decode_cursor(after, 2)
-        if parts is None:
-            raise InvalidInput("after is not a cursor from this API", code="INVALID_CURSOR")
-        position = (float(parts[0]), str(parts[1]))
+    check_first(first, MAX_PAGE)
+    position = page_position(after)
     rows = await state.sessions.page(principal.org_id, limit=first + 1, name=name, after=position)
     page = rows[:first]
     return [(s, encode_cursor(s.created_at, s.id)) for s in page], len(rows) > first

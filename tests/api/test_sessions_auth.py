@@ -96,6 +96,8 @@ async def test_upload_limits(api: ApiClient, state: AppState, http: httpx.AsyncC
         files={"file": ("clip.mp4", b"\x00" * 1000, "video/mp4")},
     )
     assert multipart.status_code == 200 and multipart.json()["size_bytes"] == 1000
+    no_file = await http.post("/api/v1/files", headers=api.headers, files={"other": ("a", b"x")})
+    assert no_file.status_code == 400 and no_file.json()["error"]["code"] == "NO_FILE"
 
 
 async def test_no_key_401_and_other_org_404(
