@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.scalars import JSON
 
 from graph.analyses import Analysis as AnalysisDomain
+from graph.analyses import AnalysisState
 from graph.labels import Label as LabelDomain
 from graph.sessions import Session as SessionDomain
+from graph.sessions import SessionStatus
 
 
 @strawberry.interface
@@ -23,20 +23,9 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.enum
-class SessionStatus(Enum):
-    PENDING = "PENDING"
-    INGESTING = "INGESTING"
-    READY = "READY"
-    ERROR = "ERROR"
-
-
-@strawberry.enum
-class AnalysisState(Enum):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    DONE = "DONE"
-    ERROR = "ERROR"
+# The domain enums are the GraphQL enums (strawberry registers the classes themselves).
+strawberry.enum(SessionStatus)
+strawberry.enum(AnalysisState)
 
 
 @strawberry.type
@@ -107,7 +96,7 @@ class Analysis:
     def from_domain(cls, analysis: AnalysisDomain) -> Analysis:
         return cls(
             key=analysis.key,
-            state=AnalysisState(analysis.state.value),
+            state=analysis.state,
             message=analysis.message,
             progress=analysis.progress,
             started_at=analysis.started_at,
@@ -173,7 +162,7 @@ class Session(Node):
         return cls(
             id=strawberry.ID(session.id),
             name=session.name,
-            status=SessionStatus(session.status.value),
+            status=session.status,
             error=session.error,
             kind=session.kind,
             duration_ms=session.duration_ms,

@@ -14,7 +14,9 @@ from graph.orgs import OrgStore
 
 SCOPES = ("file", "system")
 JWT_ALGORITHM = "HS256"
+# Lookups (misses too) are cached briefly; a revoked key stops working within this time.
 KEY_CACHE_TTL_S = 30.0
+KEY_CACHE_MAX = 10_000
 _key_cache: dict[str, tuple[float, Principal | None]] = {}
 
 
@@ -53,6 +55,8 @@ async def principal_for_api_key(state: AppState, key: str) -> Principal:
             if found
             else None
         )
+        if len(_key_cache) >= KEY_CACHE_MAX:  # random keys must not grow it without bound
+            _key_cache.clear()
         _key_cache[key] = (now + KEY_CACHE_TTL_S, principal)
     if principal is None:
         raise Unauthenticated("invalid API key", code="INVALID_API_KEY")
