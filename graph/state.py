@@ -9,6 +9,10 @@ from arq.connections import ArqRedis
 
 from graph.analyses import AnalysisStore
 from graph.backend import GraphBackend
+from graph.face_detections import FaceDetectionStore
+from graph.faces import FaceGraphStore
+from graph.identities import IdentityStore
+from graph.identity_gallery import IdentityGalleryStore
 from graph.keyframes import KeyframeStore
 from graph.labels import LabelStore
 from graph.orgs import OrgStore
@@ -34,6 +38,10 @@ class AppState:
     uploads: UploadStore = field(init=False)
     keyframes: KeyframeStore = field(init=False)
     timeseries: TimeSeriesStore = field(init=False)
+    face_detections: FaceDetectionStore = field(init=False)
+    faces: FaceGraphStore = field(init=False)
+    identities: IdentityStore = field(init=False)
+    gallery: IdentityGalleryStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.graph)
@@ -43,3 +51,7 @@ class AppState:
         self.uploads = UploadStore(self.pool)
         self.keyframes = KeyframeStore(self.pool)
         self.timeseries = TimeSeriesStore(self.pool)
+        self.face_detections = FaceDetectionStore(self.pool)
+        self.faces = FaceGraphStore(self.graph)
+        self.identities = IdentityStore(self.graph)
+        self.gallery = IdentityGalleryStore(self.pool)

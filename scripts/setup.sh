@@ -35,6 +35,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages"
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
   "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  # insightface pins opencv-python, which would overwrite opencv-contrib's cv2: no deps
+  "$VENV/bin/python" -m pip install -q --no-deps insightface==2.1
   touch "$stamp"
 fi
+"$VENV/bin/python" scripts/fetch_models.py
 echo "setup: ready ($("$VENV/bin/python" --version), $(ffmpeg -version | head -1 | cut -d' ' -f1-3))"

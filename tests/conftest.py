@@ -36,6 +36,8 @@ def stack_settings() -> Iterator[Settings]:
         data_dir=data_dir,
         url_allow_private=True,
         analysis_wait_max_s=60.0,
+        # face tracing is opted into by the face tests (tests/faces), not run on every ingest
+        face_trace_on_ingest=False,
     )
     stack = start_stack(settings)
     try:

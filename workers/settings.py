@@ -12,13 +12,19 @@ from arq.connections import RedisSettings
 
 from graph.runtime import close_state, open_state
 from graph.settings import load_settings
+from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
 
 log = logging.getLogger(__name__)
 
 
-def job_functions(ingest_timeout_s: int) -> list[Any]:
-    return [func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2)]
+def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 4 * 3600) -> list[Any]:
+    return [
+        func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2),
+        # retried after a crash: the job resumes from its last checkpoint
+        func(face_trace, name="face_trace", timeout=face_trace_timeout_s, max_tries=3),
+        func(match_faces, name="match_faces", timeout=600, max_tries=2),
+    ]
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -40,7 +46,9 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """``arq workers.settings.WorkerSettings`` (the embedded stack sets REDIS_URL for it)."""
 
-    functions: ClassVar[list[Any]] = job_functions(load_settings().ingest_timeout_s)
+    functions: ClassVar[list[Any]] = job_functions(
+        load_settings().ingest_timeout_s, load_settings().face_trace_timeout_s
+    )
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(os.environ.get("REDIS_URL") or "redis://localhost:6379")

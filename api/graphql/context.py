@@ -10,6 +10,9 @@ from strawberry.dataloader import DataLoader
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis
 from graph.errors import Unauthenticated
+from graph.faces import CoOccurs, FaceTrace, Stranger, TraceLink
+from graph.identities import Identity
+from graph.sessions import Session
 
 
 @dataclass
@@ -18,9 +21,55 @@ class Context:
     principal: Principal | None
     connection_params: dict[str, Any] | None = None
     analyses_by_session: DataLoader[str, list[Analysis]] = field(init=False)
+    sessions_by_id: DataLoader[str, Session | None] = field(init=False)
+    traces_by_key: DataLoader[str, FaceTrace | None] = field(init=False)
+    trace_links: DataLoader[str, TraceLink | None] = field(init=False)
+    co_occurs_by_trace: DataLoader[str, list[CoOccurs]] = field(init=False)
+    strangers_by_session: DataLoader[str, list[Stranger]] = field(init=False)
+    identities_by_id: DataLoader[str, Identity | None] = field(init=False)
+    traces_by_identity: DataLoader[str, list[FaceTrace]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.analyses_by_session = DataLoader(load_fn=self._load_analyses)
+        self.sessions_by_id = DataLoader(load_fn=self._load_sessions)
+        self.traces_by_key = DataLoader(load_fn=self._load_traces)
+        self.trace_links = DataLoader(load_fn=self._load_links)
+        self.co_occurs_by_trace = DataLoader(load_fn=self._load_co_occurs)
+        self.strangers_by_session = DataLoader(load_fn=self._load_strangers)
+        self.identities_by_id = DataLoader(load_fn=self._load_identities)
+        self.traces_by_identity = DataLoader(load_fn=self._load_identity_traces)
+
+    def _org_id(self) -> str:
+        return self.require_principal().org_id
+
+    async def _load_sessions(self, ids: list[str]) -> list[Session | None]:
+        found = await self.state.sessions.get_many(ids, self._org_id())
+        return [found.get(i) for i in ids]
+
+    async def _load_traces(self, keys: list[str]) -> list[FaceTrace | None]:
+        found = await self.state.faces.traces_by_key(keys)
+        sessions = await self.sessions_by_id.load_many(sorted({k.rsplit(":", 1)[0] for k in keys}))
+        allowed = {s.id for s in sessions if s is not None}
+        return [t if (t := found.get(k)) and t.session_id in allowed else None for k in keys]
+
+    async def _load_links(self, keys: list[str]) -> list[TraceLink | None]:
+        found = await self.state.faces.links(keys)
+        return [found.get(k) for k in keys]
+
+    async def _load_co_occurs(self, keys: list[str]) -> list[list[CoOccurs]]:
+        found = await self.state.faces.co_occurs(keys)
+        return [found.get(k, []) for k in keys]
+
+    async def _load_strangers(self, session_ids: list[str]) -> list[list[Stranger]]:
+        return [await self.state.faces.strangers(sid) for sid in session_ids]
+
+    async def _load_identities(self, ids: list[str]) -> list[Identity | None]:
+        found = await self.state.identities.by_ids(self._org_id(), ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_identity_traces(self, ids: list[str]) -> list[list[FaceTrace]]:
+        found = await self.state.identities.traces(ids)
+        return [found.get(i, []) for i in ids]
 
     async def _load_analyses(self, session_ids: list[str]) -> list[list[Analysis]]:
         found = await self.state.analyses.for_sessions(session_ids)

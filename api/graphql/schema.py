@@ -8,6 +8,8 @@ from strawberry.extensions import QueryDepthLimiter
 from api.graphql.analyses import AnalysisQuery, AnalysisSubscription
 from api.graphql.auth import AuthMutation
 from api.graphql.errors import TypedErrors
+from api.graphql.face_types import Identity
+from api.graphql.faces import FaceMutation, FaceQuery
 from api.graphql.labels import LabelMutation, LabelQuery, LabelSubscription
 from api.graphql.sessions import SessionMutation, SessionQuery
 from api.graphql.types import Label, LabelGroup, Session
@@ -16,12 +18,12 @@ DEFAULT_MAX_DEPTH = 12
 
 
 @strawberry.type
-class Query(SessionQuery, LabelQuery, AnalysisQuery):
+class Query(SessionQuery, LabelQuery, AnalysisQuery, FaceQuery):
     pass
 
 
 @strawberry.type
-class Mutation(SessionMutation, LabelMutation, AuthMutation):
+class Mutation(SessionMutation, LabelMutation, AuthMutation, FaceMutation):
     pass
 
 
@@ -35,7 +37,7 @@ def build_schema(max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Session, Label, LabelGroup],
+        types=[Session, Label, LabelGroup, Identity],
         extensions=[lambda: QueryDepthLimiter(max_depth=max_depth), TypedErrors],
     )
 

@@ -49,7 +49,7 @@ class SessionQuery:
             total_count=await ctx.state.sessions.count(principal.org_id, name),
         )
 
-    @strawberry.field(description="A session, label or label group by id.")
+    @strawberry.field(description="A session, label, label group or identity by id.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         ctx = info.context
         org_id = ctx.require_principal().org_id
@@ -66,6 +66,11 @@ class SessionQuery:
                 session_id=strawberry.ID(group[0]),
                 labels=[Label.from_domain(lab) for lab in group[1]],
             )
+        identity = await ctx.state.identities.get(org_id, str(id))
+        if identity is not None:
+            from api.graphql.face_types import Identity
+
+            return Identity.from_domain(identity)
         return None
 
 

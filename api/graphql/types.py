@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -10,6 +12,11 @@ from graph.analyses import AnalysisState
 from graph.labels import Label as LabelDomain
 from graph.sessions import Session as SessionDomain
 from graph.sessions import SessionStatus
+
+if TYPE_CHECKING:
+    from api.graphql.face_types import FaceTraceConnection, SessionIdentity, Stranger
+
+_FACES = "api.graphql.face_types"
 
 
 @strawberry.interface
@@ -156,6 +163,31 @@ class Session(Node):
     async def analyses(self, info: strawberry.Info) -> list[Analysis]:
         found = await info.context.analyses_by_session.load(str(self.id))
         return [Analysis.from_domain(a) for a in found]
+
+    @strawberry.field(description="Face traces, by trace id.")
+    async def face_traces(
+        self, info: strawberry.Info, first: int | None = 100, after: str | None = None
+    ) -> Annotated[FaceTraceConnection, strawberry.lazy(_FACES)]:
+        from api.graphql.faces import resolve_face_traces
+
+        return await resolve_face_traces(info, str(self.id), 100 if first is None else first, after)
+
+    @strawberry.field(description="Identities seen in this session, most faces first.")
+    async def identities(
+        self, info: strawberry.Info
+    ) -> list[Annotated[SessionIdentity, strawberry.lazy(_FACES)]]:
+        from api.graphql.faces import resolve_session_identities
+
+        return await resolve_session_identities(info, str(self.id))
+
+    @strawberry.field(description="Unidentified people, clustered per session.")
+    async def strangers(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Stranger, strawberry.lazy(_FACES)]]:
+        from api.graphql.face_types import Stranger
+
+        found = await info.context.strangers_by_session.load(str(self.id))
+        return [Stranger.from_domain(s) for s in found]
 
     @classmethod
     def from_domain(cls, session: SessionDomain) -> Session:

@@ -21,7 +21,11 @@ PLAYGROUND_STATIC = "/graphql/static"
 
 class ReelgraphGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: Any) -> None:
-        super().__init__(schema, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        super().__init__(
+            schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            multipart_uploads_enabled=True,  # createIdentity's gallery images
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = request.scope.get("state", {}).get("principal")

@@ -132,6 +132,7 @@ async def delete_session(state: AppState, principal: Principal, session_id: str)
     await state.keyframes.delete_session(session.id)
     await state.uploads.delete_for_session(session.id)
     await state.timeseries.delete_session(session.id)
+    await state.face_detections.delete_session(session.id)
     media = state.settings.media_dir / session.id
     if media.is_dir():
         shutil.rmtree(media, ignore_errors=True)
