@@ -130,10 +130,13 @@ MATCH (t:FaceTrace {session_id: $session_id})-[r:IDENTIFIED_AS]->(:Identity)
 WHERE coalesce(r.manual, false) = false
 DELETE r
 """
+# A person's decisions: "this trace is X" (manual link) or "this trace is nobody" (unassigned).
 _MANUAL_LINKS = """
-MATCH (t:FaceTrace {session_id: $session_id})-[r:IDENTIFIED_AS]->(i:Identity)
-WHERE r.manual = true
-RETURN t.trace_id AS trace_id, i.id AS identity_id
+MATCH (t:FaceTrace {session_id: $session_id})
+OPTIONAL MATCH (t)-[r:IDENTIFIED_AS]->(i:Identity)
+WITH t, r, i
+WHERE r.manual = true OR t.unassigned = true
+RETURN t.trace_id AS trace_id, CASE WHEN r.manual = true THEN i.id ELSE null END AS identity_id
 """
 _LINK = """
 UNWIND $rows AS row
@@ -182,6 +185,8 @@ RETURN x {.*} AS x, collect(t.trace_id) AS traces ORDER BY x.stranger_id
 """
 _UNLINK_TRACE = """
 MATCH (t:FaceTrace {id: $key})
+SET t.unassigned = $unassigned
+WITH t
 OPTIONAL MATCH (t)-[r:IDENTIFIED_AS]->(:Identity)
 OPTIONAL MATCH (t)-[p:PART_OF]->(:Stranger)
 DELETE r, p
@@ -236,7 +241,8 @@ class FaceGraphStore:
         if rows:
             await self.graph.run(_CREATE_EDGES, {"rows": [dict(r) for r in rows]})
 
-    async def manual_links(self, session_id: str) -> dict[int, str]:
+    async def manual_links(self, session_id: str) -> dict[int, str | None]:
+        """trace_id -> identity a person set (None: a person said it is nobody)."""
         rows = await self.graph.read(_MANUAL_LINKS, {"session_id": session_id})
         return {int(r["trace_id"]): r["identity_id"] for r in rows}
 
@@ -257,7 +263,7 @@ class FaceGraphStore:
     ) -> None:
         """A person's correction: the trace is this identity (or nobody); strangers follow."""
         key = trace_key(session_id, trace_id)
-        await self.graph.run(_UNLINK_TRACE, {"key": key})
+        await self.graph.run(_UNLINK_TRACE, {"key": key, "unassigned": identity_id is None})
         if identity_id is not None:
             row = {"trace": key, "identity": identity_id, "similarity": 1.0, "manual": True}
             await self.graph.run(_LINK, {"rows": [row]})

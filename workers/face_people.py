@@ -52,4 +52,4 @@ async def assign_people(state: AppState, session_id: str, org_id: str) -> tuple[
         for number, members in clusters.items()
     ]
     await state.faces.replace_strangers(session_id, org_id, strangers)
-    return len(matches) + len(manual), len(strangers)
+    return len(matches) + sum(1 for i in manual.values() if i), len(strangers)
