@@ -33,6 +33,7 @@ test: install lint typecheck schema-check
 bench: install
 	$(PY) benchmarks/bench_graphql_labels.py
 	$(PY) benchmarks/bench_range_streaming.py
+	$(PY) benchmarks/bench_face_trace.py
 
 demo: install
 	$(PY) -m api.cli demo $(DEMO_ARGS)

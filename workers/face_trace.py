@@ -23,7 +23,7 @@ from analysis.faces.cooccurrence import GazeParams
 from analysis.faces.decode import FrameSelection
 from analysis.faces.detections import Detection
 from analysis.faces.linking import LinkParams
-from analysis.faces.pipeline import ModelSpec, build_traces, detect_chunk, face_models
+from analysis.faces.pipeline import ModelSpec, build_traces, detect_chunk, preload_models
 from graph.analyses import AnalysisState
 from graph.face_detections import FaceDetection
 from graph.faces import FaceTrace, trace_key
@@ -126,7 +126,7 @@ async def _trace(
         state, session.id, FACE_TRACE_KEY, AnalysisState.RUNNING,
         progress=round(DETECT_SHARE * min(next_frame, total) / total, 4),
     )  # fmt: skip
-    await loop.run_in_executor(executor, face_models, spec)  # a bad model fails here, clearly
+    await loop.run_in_executor(executor, preload_models, spec)  # a bad model fails here
     first = await state.keyframes.at_or_before(session.id, 0)
     stream_start_s = (first[1] / 1000.0) if first else 0.0
     chunk = max(settings.face_stride, settings.face_checkpoint_frames)

@@ -50,6 +50,11 @@ def face_models(spec: ModelSpec) -> FaceModels:
         return _models[spec]
 
 
+def preload_models(spec: ModelSpec) -> str:
+    """Load (and verify) the models in this process; returns the pack name (picklable)."""
+    return face_models(spec).pack
+
+
 def detect_chunk(
     path: Path,
     selection: FrameSelection,
