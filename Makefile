@@ -10,12 +10,12 @@ install:
 	@scripts/setup.sh
 
 lint: install
-	$(VENV)/bin/ruff check api graph analysis workers tests benchmarks
-	$(VENV)/bin/ruff format --check api graph analysis workers tests benchmarks
+	$(VENV)/bin/ruff check api graph analysis workers tests benchmarks scripts
+	$(VENV)/bin/ruff format --check api graph analysis workers tests benchmarks scripts
 
 format: install
-	$(VENV)/bin/ruff format api graph analysis workers tests benchmarks
-	$(VENV)/bin/ruff check --fix api graph analysis workers tests benchmarks
+	$(VENV)/bin/ruff format api graph analysis workers tests benchmarks scripts
+	$(VENV)/bin/ruff check --fix api graph analysis workers tests benchmarks scripts
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -12,6 +12,7 @@ from tests import face_media
 from tests.face_media import APPEARANCES, FACING_AWAY_FIRST_FRAME, PAIRS
 from tests.faces.helpers import (
     STRIDE,
+    TRACE_FIELDS,
     analysis,
     create_identity,
     session_faces,
@@ -222,3 +223,22 @@ async def test_real_talking_head_clip_is_one_identified_trace(
     assert trace["startFrame"] == 0 and trace["endFrame"] >= 119 - STRIDE
     assert trace["identity"]["id"] == identity["id"]
     assert session["strangers"] == []
+
+
+async def test_trace_fields_are_batched_not_one_query_per_trace(
+    api: ApiClient, run_face_worker: Any, faces_video: Path, state: AppState
+) -> None:
+    """DataLoaders: the graph round trips of a trace list do not grow with the traces."""
+    session_id = await upload_session(api, faces_video)
+    await run_face_worker()
+    query = f"""
+    query($id: ID!, $first: Int!) {{ session(id: $id) {{
+      faceTraces(first: $first) {{ edges {{ node {{ {TRACE_FIELDS} }} }} }} }} }}
+    """
+    trips = []
+    for first in (1, 7):
+        before = state.graph.round_trips
+        data = await api.gql(query, id=session_id, first=first)
+        assert len(data["session"]["faceTraces"]["edges"]) == first
+        trips.append(state.graph.round_trips - before)
+    assert trips[0] == trips[1], trips
