@@ -4,9 +4,9 @@ Starts its own embedded stack in `.reelgraph-bench/<random>` (removed at the end
 `tests.face_media.faces_video` (640x360, 12 s) and a 1280x720, 20 s clip made from it (frames
 upscaled 2x, then three faces at once), with Eileen Collins in the gallery, and runs the job
 function for each stride with a one-process pool. Time shares come from wrapping that pool:
-decode/detect/embed are the job's own `ChunkResult.seconds`; "pool" is the rest of the
-`detect_chunk` wall time; "link" is the `build_traces` call (pickling included); "db" is the
-job wall time left over (chunk saves, trace/graph writes, identity matching).
+decode/detect/embed are the job's own `ChunkResult.seconds`; "pool" is the rest of its pool
+calls (model preload, process hop, pickling); "link" is the `build_traces` call (pickling
+included); "db" is the job wall time left over (chunk saves, graph writes, identity matching).
 Run: `.venv/bin/python benchmarks/bench_face_trace.py [--strides 1,3,5]`.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import shutil
 import sys
@@ -246,7 +247,7 @@ async def bench(base: AppState, pool: Executor, clips: Path, strides: list[int])
     print(
         "\naccuracy: traces found/expected; appearances covered by >=1 trace; Collins traces"
         "\nidentified as Collins; other traces called Collins; strangers/other people;"
-        "\nco-occurring appearance pairs found; worst first_frame error; mutual gaze right:"
+        "\nco-occurring appearance pairs found; their mutual gaze right; worst first_frame error:"
     )
     table(quality)
     if TimedExecutor.swapped:
@@ -257,10 +258,16 @@ async def bench(base: AppState, pool: Executor, clips: Path, strides: list[int])
         )
 
 
+def remove(data_dir: Path) -> None:
+    shutil.rmtree(data_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):  # another run may still be using the parent
+        data_dir.parent.rmdir()
+
+
 async def run(strides: list[int]) -> None:
     data_dir = ROOT / ".reelgraph-bench" / uuid.uuid4().hex[:12]
     async with AsyncExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, data_dir, ignore_errors=True)
+        cleanup.callback(remove, data_dir)
         stack = start_stack(load_settings(data_dir=data_dir, face_trace_on_ingest=False))
         cleanup.callback(stack.stop)
         base = await open_state(stack.settings)
