@@ -30,7 +30,7 @@ from typing import Any, ParamSpec, TypeVar
 import cv2
 
 from analysis.faces.decode import FrameSelection
-from analysis.faces.pipeline import ModelSpec, detect_chunk, face_models
+from analysis.faces.pipeline import detect_chunk, preload_models
 from api.services.auth import create_api_key
 from api.services.identities import create_identity
 from api.services.sessions import create_session
@@ -63,15 +63,8 @@ class Truth:
     cx: float | None  # face centre x as a share of the width; None when alone on screen
 
 
-def load_models(spec: ModelSpec) -> None:
-    """Stand-in for ``face_models``, whose FaceModels result cannot be pickled out of a pool."""
-    face_models(spec)
-
-
 class TimedExecutor(Executor):
     """A process pool that adds up the wall time of each function and the chunks' seconds."""
-
-    swapped = False  # the job asked the pool for face_models itself
 
     def __init__(self, inner: Executor) -> None:
         self.inner = inner
@@ -80,8 +73,6 @@ class TimedExecutor(Executor):
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         started, name = time.perf_counter(), getattr(fn, "__name__", "other")
-        if fn is face_models:  # its FaceModels result cannot be pickled back from a pool
-            fn, TimedExecutor.swapped = load_models, True  # type: ignore[assignment]
         future = self.inner.submit(fn, *args, **kwargs)
 
         def done(f: Future[T]) -> None:
@@ -231,7 +222,7 @@ async def bench(base: AppState, pool: Executor, clips: Path, strides: list[int])
              ("720p", clips / "faces-720p.mp4", truth720, W)]  # fmt: skip
     spec, loop = model_spec(base.settings), asyncio.get_running_loop()
     warm = (clips / "faces-720p.mp4", FrameSelection(25.0, end_frame=10), spec)
-    await loop.run_in_executor(pool, load_models, spec)  # steady state: models loaded
+    await loop.run_in_executor(pool, preload_models, spec)  # steady state: models loaded
     await loop.run_in_executor(pool, detect_chunk, *warm)
     speed, quality = [], []
     for name, path, truth, width in media:
@@ -250,12 +241,6 @@ async def bench(base: AppState, pool: Executor, clips: Path, strides: list[int])
         "\nco-occurring appearance pairs found; their mutual gaze right; worst first_frame error:"
     )
     table(quality)
-    if TimedExecutor.swapped:
-        print(
-            "\nnote: the job awaits face_models(spec) in the pool; its FaceModels result cannot"
-            "\nbe pickled back from a process pool (onnxruntime InferenceSession), so this"
-            "\nbenchmark's executor runs a loader that returns None in its place."
-        )
 
 
 def remove(data_dir: Path) -> None:
