@@ -8,6 +8,14 @@ import asyncpg
 import numpy as np
 
 
+async def _next_idx(conn: asyncpg.Connection, identity_id: str) -> int:
+    value = await conn.fetchval(
+        "SELECT coalesce(max(idx) + 1, 0) FROM identity_faces WHERE identity_id = $1",
+        identity_id,
+    )
+    return int(value)
+
+
 class IdentityGalleryStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
@@ -15,10 +23,7 @@ class IdentityGalleryStore:
     async def add(self, identity_id: str, org_id: str, vectors: Sequence[np.ndarray]) -> int:
         """Append reference embeddings; returns the identity's gallery size."""
         async with self.pool.acquire() as conn, conn.transaction():
-            start = await conn.fetchval(
-                "SELECT coalesce(max(idx) + 1, 0) FROM identity_faces WHERE identity_id = $1",
-                identity_id,
-            )
+            start = await _next_idx(conn, identity_id)
             await conn.copy_records_to_table(
                 "identity_faces",
                 records=[
@@ -27,7 +32,7 @@ class IdentityGalleryStore:
                 ],
                 columns=["identity_id", "org_id", "idx", "embedding"],
             )
-            return int(start) + len(vectors)
+            return start + len(vectors)
 
     async def of_org(self, org_id: str) -> list[tuple[str, np.ndarray]]:
         rows = await self.pool.fetch(
@@ -40,10 +45,7 @@ class IdentityGalleryStore:
     async def move(self, from_identity: str, to_identity: str) -> None:
         """Merge galleries: every embedding of ``from_identity`` now belongs to the other."""
         async with self.pool.acquire() as conn, conn.transaction():
-            start = await conn.fetchval(
-                "SELECT coalesce(max(idx) + 1, 0) FROM identity_faces WHERE identity_id = $1",
-                to_identity,
-            )
+            start = await _next_idx(conn, to_identity)
             await conn.execute(
                 "UPDATE identity_faces SET identity_id = $2, idx = idx + $3 WHERE identity_id = $1",
                 from_identity,
