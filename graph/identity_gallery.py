@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import asyncpg
 import numpy as np
+from asyncpg import Record
+from asyncpg.pool import PoolConnectionProxy
 
 
-async def _next_idx(conn: asyncpg.Connection, identity_id: str) -> int:
+async def _next_idx(conn: PoolConnectionProxy[Record], identity_id: str) -> int:
     value = await conn.fetchval(
         "SELECT coalesce(max(idx) + 1, 0) FROM identity_faces WHERE identity_id = $1",
         identity_id,
