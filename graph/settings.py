@@ -87,7 +87,8 @@ class Settings:
     face_gaze_yaw_deg: float = 12.0
     face_checkpoint_frames: int = 500
     face_threads: int = 0  # 0: one per core
-    face_trace_timeout_s: int = 4 * 3600
+    face_trace_slice_s: float = 300.0
+    face_trace_timeout_s: int = 1800  # one slice, or the final linking and writes
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -147,7 +148,8 @@ def load_settings(**overrides: object) -> Settings:
         face_gaze_yaw_deg=_float("REELGRAPH_FACE_GAZE_YAW_DEG", 12.0),
         face_checkpoint_frames=_int("REELGRAPH_FACE_CHECKPOINT_FRAMES", 500),
         face_threads=_int("REELGRAPH_FACE_THREADS", 0),
-        face_trace_timeout_s=_int("REELGRAPH_FACE_TRACE_TIMEOUT_S", 4 * 3600),
+        face_trace_slice_s=_float("REELGRAPH_FACE_TRACE_SLICE_S", 300.0),
+        face_trace_timeout_s=_int("REELGRAPH_FACE_TRACE_TIMEOUT_S", 1800),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]

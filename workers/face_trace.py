@@ -2,8 +2,10 @@
 
 Detection runs chunk by chunk in the process pool; each chunk's detections and the checkpoint
 (next frame) are saved in one transaction, so a retry after a crash resumes where the last
-chunk ended and never duplicates rows. A newer run (``retraceFaces``) supersedes an older one:
-the older job stops at its next checkpoint.
+chunk ended and never duplicates rows. After ``face_trace_slice_s`` of detection the job
+queues its own continuation (same run) and returns, so a job never runs long: its timeout,
+and the lock arq keeps on a crashed job until that timeout, stay short. A newer run
+(``retraceFaces``) supersedes an older one: the older job stops at its next checkpoint.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import json
 import logging
 import math
+import time
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -130,6 +133,7 @@ async def _trace(
     first = await state.keyframes.at_or_before(session.id, 0)
     stream_start_s = (first[1] / 1000.0) if first else 0.0
     chunk = max(settings.face_stride, settings.face_checkpoint_frames)
+    started = time.monotonic()
     while next_frame < total:
         end = next_frame + chunk
         last = end >= total
@@ -155,6 +159,13 @@ async def _trace(
             state, session.id, FACE_TRACE_KEY, AnalysisState.RUNNING,
             progress=round(DETECT_SHARE * next_frame / total, 4),
         )  # fmt: skip
+        if next_frame < total and time.monotonic() - started >= settings.face_trace_slice_s:
+            # every job advances by at least one chunk, so continuation ids never repeat
+            await state.redis.enqueue_job(
+                "face_trace", session_id=session.id, run_id=run_id,
+                _job_id=f"face_trace:{run_id}:{next_frame}",
+            )  # fmt: skip
+            return f"continues from frame {next_frame} in the next job"
     return await _link_and_write(state, executor, session, run_id, fps)
 
 

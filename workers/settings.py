@@ -18,10 +18,12 @@ from workers.ingest import ingest
 log = logging.getLogger(__name__)
 
 
-def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 4 * 3600) -> list[Any]:
+def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 1800) -> list[Any]:
     return [
         func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2),
-        # retried after a crash: the job resumes from its last checkpoint
+        # retried after a crash: the job resumes from its last checkpoint; a long video is
+        # traced by a chain of jobs of REELGRAPH_FACE_TRACE_SLICE_S each, so the timeout (and
+        # the lock arq keeps on a crashed job) stays short
         func(face_trace, name="face_trace", timeout=face_trace_timeout_s, max_tries=3),
         func(match_faces, name="match_faces", timeout=600, max_tries=2),
     ]

@@ -101,3 +101,28 @@ async def test_missing_models_fail_the_job_with_a_clear_message(
     assert "face_detection_yunet_2023mar.onnx is missing" in face_trace["message"]
     assert "make install" in face_trace["message"]
     assert session["faceTraces"]["totalCount"] == 0
+
+
+async def test_a_chain_of_short_jobs_gives_the_same_result(
+    api: ApiClient, run_worker: Any, run_face_worker: Any, face_state: AppState,
+    faces_video: Path,
+) -> None:  # fmt: skip
+    """With a zero slice every checkpoint chunk is its own job; the result does not change."""
+    import dataclasses
+
+    from tests.support import run_worker_burst
+
+    reference = await upload_session(api, faces_video)
+    sliced = await upload_session(api, faces_video)
+    await run_worker()
+    await api.gql(RETRACE, s=reference)
+    await run_face_worker()
+    await api.gql(RETRACE, s=sliced)
+    chained = dataclasses.replace(
+        face_state, settings=face_state.settings.with_overrides(face_trace_slice_s=0.0)
+    )
+    jobs = await run_worker_burst(chained)
+    assert jobs == 300 // FACE_SETTINGS["face_checkpoint_frames"]  # one job per chunk
+    assert snapshot(await session_faces(api, sliced)) == snapshot(
+        await session_faces(api, reference)
+    )
