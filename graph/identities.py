@@ -66,10 +66,10 @@ WHERE ($name IS NULL OR toLower(i.name) CONTAINS toLower($name))
        OR (i.name = $after_name AND i.id > $after_id))
 RETURN i {.*} AS i ORDER BY i.name, i.id LIMIT $limit
 """
-_FACE_COUNTS = """
+_TRACES_OF = """
 UNWIND $ids AS id
 MATCH (t:FaceTrace)-[:IDENTIFIED_AS]->(i:Identity {id: id})
-RETURN id, t.face_count AS faces, t.session_id AS session_id, t {.*} AS t
+RETURN id, t {.*} AS t
 """
 _SESSION_TRACES = """
 MATCH (t:FaceTrace {session_id: $session_id})-[:IDENTIFIED_AS]->(i:Identity)
@@ -129,7 +129,7 @@ class IdentityStore:
 
     async def traces(self, ids: Sequence[str]) -> dict[str, list[FaceTrace]]:
         """identity id → its traces over all sessions (one round trip for many identities)."""
-        rows = await self.graph.read(_FACE_COUNTS, {"ids": list(ids)})
+        rows = await self.graph.read(_TRACES_OF, {"ids": list(ids)})
         found: dict[str, list[FaceTrace]] = {i: [] for i in ids}
         for r in rows:
             found[r["id"]].append(trace_from_record(r["t"]))

@@ -28,11 +28,10 @@ async def assign_people(state: AppState, session_id: str, org_id: str) -> tuple[
     by_id = {t.trace_id: t for t in traces}
     unmatched = {t: e for t, e in candidates.items() if t not in matches and t in by_id}
     edges = await state.faces.co_occurs([trace_key(session_id, t) for t in unmatched])
-    cannot_link = {
-        (min(by_id_key, e.other.trace_id), max(by_id_key, e.other.trace_id))
-        for key, found in edges.items()
-        for e in found
-        for by_id_key in [int(key.rsplit(":", 1)[1])]
+    cannot_link = {  # traces on screen together are two people
+        (min(t, e.other.trace_id), max(t, e.other.trace_id))
+        for t in unmatched
+        for e in edges[trace_key(session_id, t)]
     }
     clusters = cluster_strangers(
         unmatched,

@@ -80,6 +80,14 @@ class RepresentativeFace:
         )  # fmt: skip
 
 
+def trace_representative(trace: FaceTraceDomain, fps: float | None) -> RepresentativeFace | None:
+    """A trace's representative face with its thumbnail URL (None before it has one)."""
+    if trace.representative is None:
+        return None
+    url = face_service.thumbnail_url(trace.session_id, trace_id=trace.trace_id)
+    return RepresentativeFace.from_domain(trace.representative, fps, url)
+
+
 async def _fps(info: strawberry.Info, session_id: str) -> float | None:
     session = await info.context.sessions_by_id.load(session_id)
     return session.fps if session else None
@@ -157,11 +165,9 @@ class FaceTrace:
 
     @strawberry.field
     async def representative_face(self, info: strawberry.Info) -> RepresentativeFace | None:
-        rep = self._domain.representative
-        if rep is None:
+        if self._domain.representative is None:
             return None
-        url = face_service.thumbnail_url(self._domain.session_id, trace_id=self.trace_id)
-        return RepresentativeFace.from_domain(rep, await _fps(info, self._domain.session_id), url)
+        return trace_representative(self._domain, await _fps(info, self._domain.session_id))
 
     @strawberry.field
     async def detections(

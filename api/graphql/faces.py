@@ -16,8 +16,8 @@ from api.graphql.face_types import (
     IdentityGraph,
     IdentityGraphEdge,
     IdentityInput,
-    RepresentativeFace,
     SessionIdentity,
+    trace_representative,
 )
 from api.graphql.types import Analysis, PageInfo
 from api.services import faces as face_service
@@ -118,22 +118,17 @@ class FaceQuery:
         if found is None:
             return None
         fps = found.session.fps
-
-        def face(trace_domain: object) -> RepresentativeFace:
-            from graph.faces import FaceTrace as TraceDomain
-
-            assert isinstance(trace_domain, TraceDomain) and trace_domain.representative
-            url = face_service.thumbnail_url(trace_domain.session_id, trace_domain.trace_id)
-            return RepresentativeFace.from_domain(trace_domain.representative, fps, url)
-
+        face_a = trace_representative(found.trace_a, fps)
+        face_b = trace_representative(found.trace_b, fps)
+        assert face_a is not None and face_b is not None  # every written trace has one
         return CoOccurrence(
             identity_a=Identity.from_domain(found.identity_a),
             identity_b=Identity.from_domain(found.identity_b),
             first_frame=found.first_frame,
             timestamp_secs=round(found.first_frame / fps, 3) if fps else 0.0,
             total_cooccurrence_frames=found.total_frames,
-            representative_face_a=face(found.trace_a),
-            representative_face_b=face(found.trace_b),
+            representative_face_a=face_a,
+            representative_face_b=face_b,
         )
 
     @strawberry.field(description="Identities as nodes, co-occurrence as weighted edges.")

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from api.services.identities import require_identity
+from api.services.identities import (
+    check_identity_input,
+    new_identity,
+    rematch_org,
+    require_identity,
+)
 from api.services.pagination import check_first
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.face_detections import FaceDetection, RepresentativeFace
-from graph.faces import FaceTrace, Stranger, trace_key
+from graph.face_detections import FaceDetection
+from graph.faces import FaceTrace, trace_key
 from graph.identities import Identity, IdentityPair
-from graph.ids import decode_cursor, encode_cursor, new_id, now_s
+from graph.ids import decode_cursor, encode_cursor
 from graph.sessions import Session, SessionStatus
 from workers.face_trace import FACE_TRACE_KEY, start_face_trace
 
@@ -64,9 +69,8 @@ async def require_trace(
     state: AppState, principal: Principal, session_id: str, trace_id: int
 ) -> FaceTrace:
     await require_session(state, principal, session_id)
-    found = (await state.faces.traces_by_key([trace_key(session_id, trace_id)])).get(
-        trace_key(session_id, trace_id)
-    )
+    key = trace_key(session_id, trace_id)
+    found = (await state.faces.traces_by_key([key])).get(key)
     if found is None:
         raise NotFound(
             f"trace {trace_id} not found in session {session_id}", code="TRACE_NOT_FOUND"
@@ -100,8 +104,6 @@ async def promote_stranger(
     state: AppState, principal: Principal, session_id: str, stranger_id: int, fields: dict
 ) -> Identity:
     """The stranger becomes a named identity: its traces' embeddings become the gallery."""
-    from api.services.identities import check_identity_input, rematch_org
-
     await require_session(state, principal, session_id)
     props = check_identity_input(**fields)
     found = await state.faces.strangers(session_id, stranger_id)
@@ -111,9 +113,7 @@ async def promote_stranger(
         )
     stranger = found[0]
     embeddings = await state.face_detections.trace_embeddings(session_id)
-    identity = await state.identities.create(
-        {**props, "id": new_id(), "org_id": principal.org_id, "created_at": now_s()}
-    )
+    identity = await new_identity(state, principal, props)
     vectors = [embeddings[t] for t in stranger.trace_ids if t in embeddings]
     if vectors:
         await state.gallery.add(identity.id, principal.org_id, vectors)
@@ -226,6 +226,3 @@ def thumbnail_url(
     if stranger_id is not None:
         return f"/api/v1/file/{session_id}/stranger/{stranger_id}/thumbnail"
     return f"/api/v1/file/{session_id}/trace/{trace_id}/thumbnail"
-
-
-__all__ = ["RepresentativeFace", "Stranger"]

@@ -70,13 +70,18 @@ async def create_identity(
     """Validate, embed the photos (all or nothing), then write the node and its gallery."""
     props = check_identity_input(**fields)
     vectors = await embed_images(state, images)
-    identity = await state.identities.create(
-        {**props, "id": new_id(), "org_id": principal.org_id, "created_at": now_s()}
-    )
+    identity = await new_identity(state, principal, props)
     if vectors:
         await state.gallery.add(identity.id, principal.org_id, vectors)
         await rematch_org(state, principal.org_id)
     return identity
+
+
+async def new_identity(state: AppState, principal: Principal, props: dict[str, Any]) -> Identity:
+    """Write a validated identity (from :func:`check_identity_input`) for the caller's org."""
+    return await state.identities.create(
+        {**props, "id": new_id(), "org_id": principal.org_id, "created_at": now_s()}
+    )
 
 
 async def require_identity(state: AppState, principal: Principal, identity_id: str) -> Identity:
