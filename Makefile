@@ -34,6 +34,7 @@ bench: install
 	$(PY) benchmarks/bench_graphql_labels.py
 	$(PY) benchmarks/bench_range_streaming.py
 	$(PY) benchmarks/bench_face_trace.py
+	$(PY) benchmarks/bench_thumbnails.py
 
 demo: install
 	$(PY) -m api.cli demo $(DEMO_ARGS)

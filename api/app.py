@@ -16,7 +16,9 @@ from api.auth_middleware import AuthMiddleware
 from api.graphql.schema import build_schema
 from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
 from api.playground import STATIC_DIR
+from api.rest import face_json, frames
 from api.rest.files import upload_file
+from api.rest.media_proxy import media_proxy
 from api.rest.video import stream_video
 from api.services.health import component_health
 from graph.runtime import close_state, open_state
@@ -31,6 +33,25 @@ async def healthz(request: Request) -> JSONResponse:
         {"status": "ok" if ok else "degraded", "components": components},
         status_code=200 if ok else 503,
     )
+
+
+def _file_routes() -> list[Route]:
+    """Seed 004's per-file routes (GET and HEAD)."""
+    base = "/api/v1/file/{file_uuid}"
+    table = [
+        ("/video/bbox", frames.bbox_video),
+        ("/thumbnail", frames.thumbnail),
+        ("/representative-frame", face_json.representative_frame_json),
+        ("/clip", frames.clip_video),
+        ("/trace/{trace_id}/video", frames.trace_video),
+        ("/trace/{trace_id}/thumbnail", frames.trace_thumbnail),
+        ("/trace/{trace_id}/representative-face", face_json.trace_representative_face),
+        ("/stranger/{stranger_id}/thumbnail", frames.stranger_thumbnail),
+        ("/stranger/{stranger_id}/representative-face", face_json.stranger_representative_face),
+        ("/chunk/{chunk_id}/thumbnail", frames.chunk_thumbnail),
+        ("/identities/{identity_a}/co-occur-with/{identity_b}", face_json.co_occur),
+    ]
+    return [Route(base + path, handler, methods=["GET", "HEAD"]) for path, handler in table]
 
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:
@@ -58,6 +79,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             WebSocketRoute("/graphql", graphql),
             Route("/api/v1/files", upload_file, methods=["POST"]),
             Route("/api/v1/file/{file_uuid}/video", stream_video, methods=["GET", "HEAD"]),
+            Route("/api/v1/media-proxy", media_proxy, methods=["GET"]),
+            *_file_routes(),
         ],
         middleware=[Middleware(AuthMiddleware)],
         lifespan=lifespan,

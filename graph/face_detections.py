@@ -277,6 +277,36 @@ class FaceDetectionStore:
         )
         return [_record(r) for r in rows]
 
+    async def best_face(
+        self, session_id: str, trace_ids: Sequence[int] | None, start: int, stop: int
+    ) -> FaceDetection | None:
+        """The highest-quality detected face of these traces (None: any) in [start, stop)."""
+        row = await self.pool.fetchrow(
+            _SELECT + " WHERE session_id = $1 AND trace_id IS NOT NULL AND NOT interpolated"
+            " AND ($2::int[] IS NULL OR trace_id = ANY($2::int[]))"
+            " AND frame >= $3 AND frame < $4 ORDER BY quality DESC, frame LIMIT 1",
+            session_id,
+            list(trace_ids) if trace_ids is not None else None,
+            start,
+            stop,
+        )
+        return _record(row) if row else None
+
+    async def in_range(
+        self, session_id: str, start: int, end: int, trace_id: int | None = None
+    ) -> list[FaceDetection]:
+        """Traced faces (detected and interpolated) on frames start..end, by frame."""
+        rows = await self.pool.fetch(
+            _SELECT + " WHERE session_id = $1 AND frame BETWEEN $2 AND $3"
+            " AND trace_id IS NOT NULL AND ($4::int IS NULL OR trace_id = $4)"
+            " ORDER BY frame, trace_id",
+            session_id,
+            start,
+            end,
+            trace_id,
+        )
+        return [_record(r) for r in rows]
+
     async def delete_session(self, session_id: str) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             for table in ("face_detections", "face_trace_runs", "face_trace_embeddings"):

@@ -38,6 +38,14 @@ def _path(name: str) -> Path | None:
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
+def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list; an empty value means an empty list."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return tuple(item.strip().lower() for item in raw.split(",") if item.strip())
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -89,11 +97,31 @@ class Settings:
     face_threads: int = 0  # 0: one per core
     face_trace_slice_s: float = 300.0
     face_trace_timeout_s: int = 1800  # one slice, or the final linking and writes
+    # frames, clips and overlays (issue 4)
+    media_cache_max_bytes: int = 2 * 1024**3
+    main_identity_sources: tuple[str, ...] = ("tmdb",)
+    jpeg_quality: int = 92
+    clip_crf: int = 23
+    clip_preset: str = "veryfast"
+    # shot detection at ingest: Chunk nodes
+    chunks_on_ingest: bool = True
+    shot_threshold: float = 27.0
+    shot_min_frames: int = 15
+    # GET /api/v1/media-proxy
+    media_proxy_allowed_hosts: tuple[str, ...] = ()  # empty: any public host
+    media_proxy_private_hosts: tuple[str, ...] = ()  # hosts allowed to resolve privately
+    media_proxy_max_bytes: int = 10 * 1024**2
+    media_proxy_timeout_s: float = 10.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def media_dir(self) -> Path:
         return self.media_root if self.media_root is not None else self.data_dir / "media"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Rendered thumbnails, clips and overlay videos; safe to delete at any time."""
+        return self.data_dir / "cache"
 
     @property
     def run_dir(self) -> Path:
@@ -150,6 +178,18 @@ def load_settings(**overrides: object) -> Settings:
         face_threads=_int("REELGRAPH_FACE_THREADS", 0),
         face_trace_slice_s=_float("REELGRAPH_FACE_TRACE_SLICE_S", 300.0),
         face_trace_timeout_s=_int("REELGRAPH_FACE_TRACE_TIMEOUT_S", 1800),
+        media_cache_max_bytes=_int("REELGRAPH_MEDIA_CACHE_MAX_BYTES", 2 * 1024**3),
+        main_identity_sources=_list("REELGRAPH_MAIN_IDENTITY_SOURCES", ("tmdb",)),
+        jpeg_quality=_int("REELGRAPH_JPEG_QUALITY", 92),
+        clip_crf=_int("REELGRAPH_CLIP_CRF", 23),
+        clip_preset=os.environ.get("REELGRAPH_CLIP_PRESET") or "veryfast",
+        chunks_on_ingest=_bool("REELGRAPH_CHUNKS_ON_INGEST", True),
+        shot_threshold=_float("REELGRAPH_SHOT_THRESHOLD", 27.0),
+        shot_min_frames=_int("REELGRAPH_SHOT_MIN_FRAMES", 15),
+        media_proxy_allowed_hosts=_list("REELGRAPH_MEDIA_PROXY_ALLOWED_HOSTS", ()),
+        media_proxy_private_hosts=_list("REELGRAPH_MEDIA_PROXY_PRIVATE_HOSTS", ()),
+        media_proxy_max_bytes=_int("REELGRAPH_MEDIA_PROXY_MAX_BYTES", 10 * 1024**2),
+        media_proxy_timeout_s=_float("REELGRAPH_MEDIA_PROXY_TIMEOUT_S", 10.0),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 
 from graph.analyses import AnalysisStore
 from graph.backend import GraphBackend
+from graph.chunks import ChunkStore
 from graph.face_detections import FaceDetectionStore
 from graph.faces import FaceGraphStore
 from graph.identities import IdentityStore
@@ -42,6 +43,7 @@ class AppState:
     faces: FaceGraphStore = field(init=False)
     identities: IdentityStore = field(init=False)
     gallery: IdentityGalleryStore = field(init=False)
+    chunks: ChunkStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.graph)
@@ -55,3 +57,4 @@ class AppState:
         self.faces = FaceGraphStore(self.graph)
         self.identities = IdentityStore(self.graph)
         self.gallery = IdentityGalleryStore(self.pool)
+        self.chunks = ChunkStore(self.graph)

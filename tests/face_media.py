@@ -107,12 +107,13 @@ def _paste(frame: np.ndarray, sprite: np.ndarray, x: int, y: int) -> None:
     frame[y : y + h, x : x + w] = sprite
 
 
-def render_frames() -> list[np.ndarray]:
+def render_frames(tail_frames: int = 0) -> list[np.ndarray]:
+    """The 300 ground-truth frames, then ``tail_frames`` more with nobody on screen."""
     rng = np.random.default_rng(7)
     background = np.clip(rng.normal(110, 12, (HEIGHT, WIDTH, 3)), 0, 255).astype(np.uint8)
     sprites = _sprites()
     frames = []
-    for n in range(FRAMES):
+    for n in range(FRAMES + tail_frames):
         frame = background.copy()
         if n < 50:
             _paste(frame, sprites["collins"], 60 + 2 * n, 100)
@@ -145,9 +146,18 @@ def encode(frames: list[np.ndarray], target: Path, fps: int = FPS) -> Path:
     return target
 
 
-def faces_video(root: Path) -> Path:
-    target = root / "faces.mp4"
-    return target if target.exists() else encode(render_frames(), target)
+def faces_video(root: Path, tail_frames: int = 0) -> Path:
+    target = root / (f"faces-tail{tail_frames}.mp4" if tail_frames else "faces.mp4")
+    return target if target.exists() else encode(render_frames(tail_frames), target)
+
+
+def carphone_gallery(root: Path, mirrored: bool) -> Path:
+    """A reference photo of the carphone man (as in the video), or of his mirror image."""
+    target = root / ("carphone-mirror-gallery.jpg" if mirrored else "carphone-gallery.jpg")
+    if not target.exists():
+        face = _sprites()["carphone-mirror" if mirrored else "carphone"]
+        cv2.imwrite(str(target), cv2.resize(face, None, fx=2.0, fy=2.0))
+    return target
 
 
 def gallery_image(root: Path) -> Path:

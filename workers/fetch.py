@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import socket
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -15,20 +16,41 @@ from analysis.errors import MediaError
 MAX_REDIRECTS = 5
 
 
-def _address_allowed(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    return not (
-        addr.is_private
-        or addr.is_loopback
+# Cloud metadata endpoints (AWS, AWS over IPv6, Alibaba): never fetched, even from a host
+# that is otherwise allowed to resolve to a private address.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(ip) for ip in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+AddressKind = Literal["public", "private", "forbidden"]
+
+
+def address_kind(ip: str) -> AddressKind:
+    """``public``; ``private`` (loopback, RFC 1918, fc00::/7, CGNAT); or ``forbidden`` always.
+
+    IPv4-mapped and 6to4 IPv6 addresses are judged by the IPv4 address they carry.
+    """
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address):
+        addr = addr.ipv4_mapped or addr.sixtofour or addr
+    if addr.is_loopback:  # before is_reserved, which ::1 (in ::/8) also is
+        return "private"
+    if (
+        addr in METADATA_ADDRESSES
         or addr.is_link_local
         or addr.is_multicast
         or addr.is_reserved
         or addr.is_unspecified
-    )
+    ):
+        return "forbidden"
+    if addr.is_private or addr in CGNAT:
+        return "private"
+    return "public" if addr.is_global else "forbidden"
 
 
 async def check_host(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and hosts resolving to loopback, private or link-local ranges."""
+    """Refuse non-http(s) URLs and hosts resolving to anything but public addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise MediaError(f"refusing to fetch {url!r}: only http and https URLs are allowed")
@@ -40,7 +62,7 @@ async def check_host(url: str, allow_private: bool) -> None:
     except socket.gaierror as exc:
         raise MediaError(f"cannot resolve host {parts.hostname!r}") from exc
     for info in infos:
-        if not _address_allowed(str(info[4][0])):
+        if address_kind(str(info[4][0])) != "public":
             raise MediaError(f"refusing to fetch from {parts.hostname}: not a public address")
 
 

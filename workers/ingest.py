@@ -15,6 +15,7 @@ from analysis.media.probe import MediaInfo, probe
 from graph.analyses import AnalysisState
 from graph.sessions import Session, SessionStatus
 from graph.state import AppState
+from workers.chunks import start_chunks
 from workers.face_trace import start_face_trace
 from workers.fetch import download
 from workers.progress import report
@@ -48,6 +49,8 @@ async def ingest(ctx: dict[str, Any], *, session_id: str) -> str:
     await report(
         state, session_id, INGEST_KEY, AnalysisState.DONE, progress=1.0, message="Ingest completed."
     )
+    if props.get("kind") == "video" and state.settings.chunks_on_ingest:
+        await start_chunks(state, session_id)
     if props.get("kind") == "video" and state.settings.face_trace_on_ingest:
         await start_face_trace(state, session_id)
     return "ready"

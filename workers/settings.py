@@ -12,6 +12,7 @@ from arq.connections import RedisSettings
 
 from graph.runtime import close_state, open_state
 from graph.settings import load_settings
+from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
 
@@ -26,6 +27,14 @@ def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 1800) -> li
         # the lock arq keeps on a crashed job) stays short
         func(face_trace, name="face_trace", timeout=face_trace_timeout_s, max_tries=3),
         func(match_faces, name="match_faces", timeout=600, max_tries=2),
+        # no result kept: its job id (one per session) only blocks a second run while one waits
+        func(
+            detect_chunks,
+            name="detect_chunks",
+            timeout=ingest_timeout_s,
+            max_tries=2,
+            keep_result=0,
+        ),
     ]
 
 

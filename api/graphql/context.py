@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis
+from graph.chunks import Chunk
 from graph.errors import Unauthenticated
 from graph.faces import CoOccurs, FaceTrace, Stranger, TraceLink
 from graph.identities import Identity
@@ -28,6 +29,7 @@ class Context:
     strangers_by_session: DataLoader[str, list[Stranger]] = field(init=False)
     identities_by_id: DataLoader[str, Identity | None] = field(init=False)
     traces_by_identity: DataLoader[str, list[FaceTrace]] = field(init=False)
+    chunks_by_session: DataLoader[str, list[Chunk]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.analyses_by_session = DataLoader(load_fn=self._load_analyses)
@@ -38,6 +40,7 @@ class Context:
         self.strangers_by_session = DataLoader(load_fn=self._load_strangers)
         self.identities_by_id = DataLoader(load_fn=self._load_identities)
         self.traces_by_identity = DataLoader(load_fn=self._load_identity_traces)
+        self.chunks_by_session = DataLoader(load_fn=self._load_chunks)
 
     def _org_id(self) -> str:
         return self.require_principal().org_id
@@ -70,6 +73,10 @@ class Context:
     async def _load_identity_traces(self, ids: list[str]) -> list[list[FaceTrace]]:
         found = await self.state.identities.traces(ids)
         return [found.get(i, []) for i in ids]
+
+    async def _load_chunks(self, session_ids: list[str]) -> list[list[Chunk]]:
+        found = await self.state.chunks.by_sessions(session_ids)
+        return [found.get(sid, []) for sid in session_ids]
 
     async def _load_analyses(self, session_ids: list[str]) -> list[list[Analysis]]:
         found = await self.state.analyses.for_sessions(session_ids)

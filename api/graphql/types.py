@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from graph.analyses import Analysis as AnalysisDomain
 from graph.analyses import AnalysisState
+from graph.chunks import Chunk as ChunkDomain
 from graph.labels import Label as LabelDomain
 from graph.sessions import Session as SessionDomain
 from graph.sessions import SessionStatus
@@ -127,6 +128,19 @@ class AnalysisEvent:
     message: str | None
 
 
+@strawberry.type(description="A shot of a session's video: frames startFrame to endFrame.")
+class Chunk:
+    id: strawberry.ID = strawberry.field(description="chunk_1, chunk_2, ... in time order.")
+    start_frame: int
+    end_frame: int = strawberry.field(description="Inclusive.")
+
+    @classmethod
+    def from_domain(cls, chunk: ChunkDomain) -> Chunk:
+        return cls(
+            id=strawberry.ID(chunk.id), start_frame=chunk.start_frame, end_frame=chunk.end_frame
+        )
+
+
 @strawberry.type
 class Session(Node):
     id: strawberry.ID = strawberry.field(description="Also the REST file_uuid.")
@@ -188,6 +202,11 @@ class Session(Node):
 
         found = await info.context.strangers_by_session.load(str(self.id))
         return [Stranger.from_domain(s) for s in found]
+
+    @strawberry.field(description="Shots of the video, by start frame (empty until detected).")
+    async def chunks(self, info: strawberry.Info) -> list[Chunk]:
+        found = await info.context.chunks_by_session.load(str(self.id))
+        return [Chunk.from_domain(c) for c in found]
 
     @classmethod
     def from_domain(cls, session: SessionDomain) -> Session:

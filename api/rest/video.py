@@ -1,4 +1,5 @@
-"""``GET /api/v1/file/{file_uuid}/video``: Range streaming, or a stream-copied frame range."""
+"""``GET /api/v1/file/{file_uuid}/video``: Range streaming, a stream-copied frame range, or
+``mode=debug`` (faces boxed with trace ids and confidences, frame numbers stamped)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from starlette.responses import Response, StreamingResponse
 from analysis.media.segment import stream_copy_command
 from api.rest.errors import error_response, from_exception
 from api.rest.file_response import file_response
+from api.rest.frames import debug_video
+from api.rest.params import audio_on, debug_mode, frame_param
 from api.rest.process_stream import stream_stdout
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
@@ -17,22 +20,6 @@ from graph.errors import InvalidInput, NotFound
 from graph.sessions import Session
 
 CACHE_CONTROL = "public, max-age=86400"
-
-
-def _frame_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(f"{name} must be a zero-based frame number", code="INVALID_FRAME")
-    return int(raw)
-
-
-def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
-    value = request.query_params.get(name, allowed[0])
-    if value not in allowed:
-        raise InvalidInput(f"{name} must be one of {', '.join(allowed)}", code="INVALID_PARAM")
-    return value
 
 
 def _frame_window(session: Session, start: int | None, end: int | None) -> tuple[float, float]:
@@ -59,15 +46,17 @@ async def stream_video(request: Request) -> Response:
         session = await require_session(state, principal, request.path_params["file_uuid"])
         if not session.media_path or not Path(session.media_path).is_file():
             raise NotFound("the session's media is not available", code="MEDIA_NOT_FOUND")
-        _choice(request, "mode", ("normal",))
-        audio = _choice(request, "audio", ("on", "off")) == "on"
-        start = _frame_param(request, "start_frame")
-        end = _frame_param(request, "end_frame")
+        debug = debug_mode(request)
+        audio = audio_on(request)
+        start = frame_param(request, "start_frame")
+        end = frame_param(request, "end_frame")
         window = (
             _frame_window(session, start, end) if start is not None or end is not None else None
         )
     except (InvalidInput, NotFound) as exc:
         return from_exception(exc)
+    if debug:
+        return await debug_video(request, session)
     source = Path(session.media_path)
     if window is None and audio:
         return await file_response(request, source, "video/mp4", cache_control=CACHE_CONTROL)

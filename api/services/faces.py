@@ -17,7 +17,7 @@ from api.services.state import AppState, Principal
 from graph.analyses import Analysis
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.face_detections import FaceDetection
-from graph.faces import FaceTrace, trace_key
+from graph.faces import FaceTrace, Stranger, trace_key
 from graph.identities import Identity, IdentityPair
 from graph.ids import decode_cursor, encode_cursor
 from graph.sessions import Session, SessionStatus
@@ -76,6 +76,16 @@ async def require_trace(
             f"trace {trace_id} not found in session {session_id}", code="TRACE_NOT_FOUND"
         )
     return found
+
+
+async def require_stranger(state: AppState, session: Session, stranger_id: int) -> Stranger:
+    found = await state.faces.strangers(session.id, stranger_id)
+    if not found:
+        raise NotFound(
+            f"stranger {stranger_id} not found in session {session.id}",
+            code="STRANGER_NOT_FOUND",
+        )
+    return found[0]
 
 
 async def retrace_faces(state: AppState, principal: Principal, session_id: str) -> Analysis:

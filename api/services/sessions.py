@@ -7,6 +7,7 @@ import shutil
 from typing import Any
 from urllib.parse import urlsplit
 
+from api.services.media_cache import media_cache
 from api.services.pagination import check_first, page_position
 from api.services.state import AppState, Principal
 from graph.analyses import AnalysisState
@@ -133,6 +134,7 @@ async def delete_session(state: AppState, principal: Principal, session_id: str)
     await state.uploads.delete_for_session(session.id)
     await state.timeseries.delete_session(session.id)
     await state.face_detections.delete_session(session.id)
+    media_cache(state.settings).drop_session(session.id)
     media = state.settings.media_dir / session.id
     if media.is_dir():
         shutil.rmtree(media, ignore_errors=True)

@@ -1,0 +1,163 @@
+"""Clips and overlay videos: frame ranges checked, boxes gathered, bytes cached on disk."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analysis.media.clip import FrameRange, clip_command
+from analysis.media.frames import Keyframe
+from analysis.media.overlay import Box, encode_command, overlay_frames
+from api.services.frames import MediaFault, check_frame, require_video
+from api.services.media_cache import media_cache
+from api.services.state import AppState
+from graph.errors import InvalidInput
+from graph.faces import trace_key
+from graph.sessions import Session
+
+MPEG_TS = "video/mp2t"
+MP4 = "video/mp4"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Either a finished file from the cache, or a body being produced (and cached)."""
+
+    media_type: str
+    path: Path | None = None
+    cmd: Sequence[str] | None = None
+    frames: Iterator[np.ndarray] | None = None  # fed to cmd's stdin (overlays)
+    cache_session: str = ""
+    cache_name: str = ""
+
+
+def check_range(session: Session, start: int, end: int) -> FrameRange:
+    check_frame(session, start, "start_frame")
+    check_frame(session, end, "end_frame")
+    if end < start:
+        raise InvalidInput(
+            f"end_frame {end} is before start_frame {start}", code="INVALID_FRAME_RANGE"
+        )
+    return FrameRange(start, end)
+
+
+def range_from_times(session: Session, start_s: float, end_s: float, fps: float) -> FrameRange:
+    """Seconds → the frames shown in [start_s, end_s), at ``fps`` (the video's by default)."""
+    if start_s < 0 or end_s <= start_s:
+        raise InvalidInput(
+            "start_time must be ≥ 0 and end_time after it", code="INVALID_TIME_RANGE"
+        )
+    start = round(start_s * fps)
+    return check_range(session, start, max(round(end_s * fps) - 1, start))
+
+
+async def keyframe_before(state: AppState, session: Session, frame: int) -> Keyframe:
+    found = await state.keyframes.at_or_before(session.id, frame)
+    if found is None:
+        raise MediaFault(f"session {session.id} has no keyframe index; ingest it again")
+    return Keyframe(frame=found[0], pts_ms=found[1])
+
+
+async def clip(
+    state: AppState, session: Session, frames: FrameRange, *, audio: bool, debug: bool
+) -> Rendered:
+    source = require_video(session)
+    settings = state.settings
+    name = (
+        f"clip-{frames.start}-{frames.end}-a{int(audio)}-d{int(debug)}"
+        f"-crf{settings.clip_crf}-{settings.clip_preset}.ts"
+    )
+    hit = media_cache(settings).get(session.id, name)
+    if hit is not None:
+        return Rendered(MPEG_TS, path=hit)
+    keyframe = await keyframe_before(state, session, frames.start)
+    cmd = clip_command(
+        source,
+        frames,
+        keyframe,
+        float(session.fps or 0),
+        audio=audio and session.has_audio,
+        debug=debug,
+        crf=settings.clip_crf,
+        preset=settings.clip_preset,
+    )
+    return Rendered(MPEG_TS, cmd=cmd, cache_session=session.id, cache_name=name)
+
+
+async def overlay_video(
+    state: AppState,
+    session: Session,
+    frames: FrameRange,
+    boxes: dict[int, list[Box]],
+    *,
+    kind: str,
+    audio: bool,
+    stamp: bool,
+) -> Rendered:
+    """``kind`` names the rendering in the cache; the boxes themselves are part of the key."""
+    source = require_video(session)
+    settings = state.settings
+    digest = hashlib.sha256(repr(sorted(boxes.items())).encode()).hexdigest()[:16]
+    name = (
+        f"{kind}-{frames.start}-{frames.end}-a{int(audio)}-s{int(stamp)}-{digest}"
+        f"-crf{settings.clip_crf}-{settings.clip_preset}.mp4"
+    )
+    hit = media_cache(settings).get(session.id, name)
+    if hit is not None:
+        return Rendered(MP4, path=hit)
+    fps = float(session.fps or 0)
+    keyframe = await keyframe_before(state, session, frames.start)
+    cmd = encode_command(
+        source,
+        frames,
+        keyframe,
+        fps,
+        (session.width or 0, session.height or 0),
+        audio=audio and session.has_audio,
+        crf=settings.clip_crf,
+        preset=settings.clip_preset,
+    )
+    images = overlay_frames(source, frames, fps, keyframe, boxes, stamp=stamp)
+    return Rendered(MP4, cmd=cmd, frames=images, cache_session=session.id, cache_name=name)
+
+
+async def face_boxes(
+    state: AppState,
+    session: Session,
+    frames: FrameRange,
+    *,
+    trace_id: int | None = None,
+    debug: bool = False,
+) -> dict[int, list[Box]]:
+    """Traced faces on each frame of the range, labelled with who they are."""
+    detections = await state.face_detections.in_range(
+        session.id, frames.start, frames.end, trace_id
+    )
+    labels = await _trace_labels(state, session, {d.trace_id for d in detections if d.trace_id})
+    boxes: dict[int, list[Box]] = defaultdict(list)
+    for d in detections:
+        assert d.trace_id is not None
+        label = labels.get(d.trace_id, f"trace {d.trace_id}")
+        if debug:
+            label = f"#{d.trace_id} {label} {d.confidence:.2f}"
+        boxes[d.frame].append(Box(d.x, d.y, d.w, d.h, label, highlight=trace_id is not None))
+    return dict(boxes)
+
+
+async def _trace_labels(state: AppState, session: Session, trace_ids: set[int]) -> dict[int, str]:
+    keys = {trace_key(session.id, t): t for t in trace_ids}
+    links = await state.faces.links(list(keys))
+    ids = sorted({link.identity_id for link in links.values() if link.identity_id})
+    names = await state.identities.by_ids(session.org_id, ids) if ids else {}
+    labels: dict[int, str] = {}
+    for key, link in links.items():
+        if link.identity_id and link.identity_id in names:
+            labels[keys[key]] = names[link.identity_id].name
+        elif link.stranger_id is not None:
+            labels[keys[key]] = f"stranger {link.stranger_id}"
+    return labels

@@ -1,0 +1,162 @@
+"""Shot detection on synthesised video with planted cuts (ground truth beside each clip)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.errors import MediaError
+from analysis.media import shots
+from analysis.media.shots import (
+    Shot,
+    content_scores,
+    detect_cuts,
+    detect_shots,
+    hsv_frames,
+    scan_scores,
+    shots_from_cuts,
+)
+
+SHOT_FPS = 25
+SHOT_FRAMES = 150
+PLANTED_CUTS = (40, 95)
+PLANTED_SHOTS = (Shot(0, 39), Shot(40, 94), Shot(95, 149))
+FLASH_FRAMES = (48, 49)  # two white frames inside the second scene
+THRESHOLD = 27.0
+
+
+class ShotMedia:
+    """Clips of 150 frames at 25 fps, 320x240 H.264, each scene moving on its own."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _render(self, name: str, graph: str) -> Path:
+        target = self.root / name
+        if not target.exists():
+            subprocess.run(
+                [
+                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-filter_complex", graph,
+                    "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "50",
+                    "-pix_fmt", "yuv420p", str(target),
+                ],
+                check=True,
+            )  # fmt: skip
+        return target
+
+    def _three_scenes(self, extra: str = "") -> str:
+        """A test pattern, a zooming Mandelbrot and drifting gradients, cut at 40 and 95."""
+        a, b = PLANTED_CUTS
+        r = f"s=320x240:r={SHOT_FPS}"
+        return (
+            f"testsrc2={r},trim=end_frame={a},setpts=PTS-STARTPTS[a];"
+            f"mandelbrot={r},trim=end_frame={b - a},setpts=PTS-STARTPTS[b];"
+            f"gradients={r}:speed=0.05,trim=end_frame={SHOT_FRAMES - b},setpts=PTS-STARTPTS[c];"
+            f"[a][b][c]concat=n=3:v=1:a=0{extra}[v]"
+        )
+
+    def planted_cuts(self) -> Path:
+        return self._render("planted_cuts.mp4", self._three_scenes())
+
+    def flash(self) -> Path:
+        """The planted-cuts clip with frames 48 and 49 painted white (a camera flash)."""
+        first, last = FLASH_FRAMES
+        box = f",drawbox=c=white:t=fill:enable='between(n,{first},{last})'"
+        return self._render("flash.mp4", self._three_scenes(box))
+
+    def continuous_motion(self) -> Path:
+        """One take: a pan across a wide test pattern while the hue turns a full circle."""
+        graph = (
+            f"testsrc2=s=960x240:r={SHOT_FPS}:d={SHOT_FRAMES / SHOT_FPS},"
+            "crop=320:240:x='min(n*4\\,640)':y=0,hue=h=n*2.4[v]"
+        )
+        return self._render("continuous.mp4", graph)
+
+    def audio_only(self) -> Path:
+        target = self.root / "tone.m4a"
+        if not target.exists():
+            subprocess.run(
+                [
+                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+                    "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:a", "aac",
+                    str(target),
+                ],
+                check=True,
+            )  # fmt: skip
+        return target
+
+
+@pytest.fixture(scope="module")
+def shot_media(tmp_path_factory: pytest.TempPathFactory) -> ShotMedia:
+    return ShotMedia(tmp_path_factory.mktemp("shots"))
+
+
+def test_planted_cuts_give_exact_shots(shot_media: ShotMedia) -> None:
+    scan = detect_shots(shot_media.planted_cuts())
+    assert scan.frame_count == SHOT_FRAMES
+    assert scan.shots == PLANTED_SHOTS
+    scores = scan_scores(shot_media.planted_cuts())
+    inside = np.delete(scores, [0, *PLANTED_CUTS])
+    assert inside.min() > 0.5, "every scene moves"
+    assert inside.max() < THRESHOLD / 2 < THRESHOLD * 2 < scores[list(PLANTED_CUTS)].min()
+
+
+def test_decoding_in_small_batches_changes_nothing(
+    shot_media: ShotMedia, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = scan_scores(shot_media.planted_cuts())
+    monkeypatch.setattr(shots, "BATCH_FRAMES", 7)
+    assert np.array_equal(scan_scores(shot_media.planted_cuts()), whole)
+
+
+def test_continuous_motion_is_one_shot(shot_media: ShotMedia) -> None:
+    scan = detect_shots(shot_media.continuous_motion())
+    assert scan.shots == (Shot(0, SHOT_FRAMES - 1),)
+    scores = scan_scores(shot_media.continuous_motion())
+    assert scores.max() < THRESHOLD
+    assert scores.sum() > 20 * THRESHOLD, "the picture changes a lot, just never at once"
+
+
+def test_min_frames_suppresses_a_flash(shot_media: ShotMedia) -> None:
+    flash = shot_media.flash()
+    assert detect_shots(flash, min_frames=15).shots == PLANTED_SHOTS
+    cuts = detect_cuts(scan_scores(flash), THRESHOLD, 1)
+    assert cuts == [PLANTED_CUTS[0], FLASH_FRAMES[0], FLASH_FRAMES[1] + 1, PLANTED_CUTS[1]]
+
+
+def test_no_video_is_a_media_error(shot_media: ShotMedia, tmp_path: Path) -> None:
+    with pytest.raises(MediaError, match="cannot decode the video"):
+        detect_shots(shot_media.audio_only())
+    text = tmp_path / "notes.mp4"
+    text.write_bytes(b"not a video\n" * 100)
+    with pytest.raises(MediaError):
+        detect_shots(text)
+
+
+def test_content_score_is_mean_hsv_difference() -> None:
+    hsv = np.zeros((3, 4, 6, 3), np.uint8)
+    hsv[1] = (10, 20, 30)  # |ΔH|, |ΔS|, |ΔV| averaged: 20
+    hsv[2] = (10, 20, 90)  # only V moves, by 60: 20
+    assert content_scores(hsv).tolist() == [0.0, 20.0, 20.0]
+    assert content_scores(hsv[1:], previous=hsv[0]).tolist() == [20.0, 20.0]
+    rgb = np.zeros((2, 2, 2, 3), np.uint8)
+    rgb[1] = (255, 0, 0)  # black → red: H 0, S 255, V 255
+    assert content_scores(hsv_frames(rgb)).tolist() == [0.0, 170.0]
+
+
+def test_cuts_need_threshold_and_min_frames_since_the_last() -> None:
+    scores = np.zeros(100)
+    scores[[0, 10, 20, 30, 31, 60]] = [99.0, 27.0, 26.9, 40.0, 40.0, 50.0]
+    assert detect_cuts(scores, 27.0, 15) == [30, 60]  # 10 is too close to the start
+    assert detect_cuts(scores, 27.0, 1) == [10, 30, 31, 60]
+    assert detect_cuts(scores, 27.0, 0) == [10, 30, 31, 60]  # frame 0 never starts a cut
+
+
+def test_shots_cover_every_frame_once() -> None:
+    assert shots_from_cuts([], 10) == (Shot(0, 9),)
+    assert shots_from_cuts([3, 7], 10) == (Shot(0, 2), Shot(3, 6), Shot(7, 9))
+    assert shots_from_cuts([9], 10) == (Shot(0, 8), Shot(9, 9))
+    assert shots_from_cuts([], 0) == ()
