@@ -74,6 +74,13 @@ class MediaFactory:
         )  # fmt: skip
         return target
 
+    def tone_audio(self) -> Path:
+        """2 s of a 440 Hz tone, AAC in M4A: a session with no video."""
+        return self._ffmpeg(
+            self.root / "tone.m4a",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:a", "aac",
+        )  # fmt: skip
+
     def truncated_video(self) -> Path:
         """The sample cut in half: its moov atom (at the end) is gone."""
         target = self.root / "truncated.mp4"

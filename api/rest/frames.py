@@ -9,7 +9,6 @@ from api.rest.errors import typed_errors
 from api.rest.file_response import file_response
 from api.rest.params import (
     audio_on,
-    choice,
     crop_params,
     debug_mode,
     float_param,
@@ -153,23 +152,15 @@ async def trace_video(request: Request) -> Response:
     """The trace's frames with its face boxed and named (fragmented MP4)."""
     state, principal = _ctx(request)
     session = await _session(request)
-    audio = audio_on(request)
-    choice(request, "mode", ("normal", "debug"))
+    audio, debug = audio_on(request), debug_mode(request)
     trace = await require_trace(
         state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
     )
     frames = check_range(session, trace.start_frame, trace.end_frame)
-    boxes = await face_boxes(
-        state, session, frames, trace_id=trace.trace_id, debug=debug_mode(request)
-    )
+    boxes = await face_boxes(state, session, frames, trace_id=trace.trace_id, debug=debug)
+    kind = f"trace{trace.trace_id}"
     rendered = await overlay_video(
-        state,
-        session,
-        frames,
-        boxes,
-        kind=f"trace{trace.trace_id}",
-        audio=audio,
-        stamp=debug_mode(request),
+        state, session, frames, boxes, kind=kind, audio=audio, stamp=debug
     )
     return await send(request, rendered)
 

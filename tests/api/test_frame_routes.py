@@ -219,3 +219,20 @@ async def test_chunk_thumbnail_is_the_chunks_middle_frame(
         f"/api/v1/file/{motion_session}/chunk/chunk_99/thumbnail", headers=api.headers
     )
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "CHUNK_NOT_FOUND"
+
+
+async def test_routes_need_a_ready_video(
+    api: ApiClient, media: MediaFactory, run_worker: Any
+) -> None:
+    pending = await api.create_session_from_file(media.motion_video())
+    early = await api.http.get(
+        f"/api/v1/file/{pending['id']}/thumbnail?frame=1", headers=api.headers
+    )
+    assert early.status_code == 409 and early.json()["error"]["code"] == "NOT_READY"
+    await run_worker()
+    audio = await api.create_session_from_file(media.tone_audio())
+    await run_worker()
+    for route in ("thumbnail?frame=0", "clip?start_frame=0&end_frame=1", "representative-frame"):
+        response = await api.http.get(f"/api/v1/file/{audio['id']}/{route}", headers=api.headers)
+        assert response.status_code == 400, (route, response.text)
+        assert response.json()["error"]["code"] == "NO_VIDEO"
