@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
-import shutil
 import sys
 import time
 import uuid
@@ -25,25 +23,22 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import cv2
+from bench_support import add_session, remove
 
 from analysis.faces.decode import FrameSelection
 from analysis.faces.pipeline import detect_chunk, preload_models
 from api.services.auth import create_api_key
 from api.services.identities import create_identity
-from api.services.sessions import create_session
 from api.services.state import Principal
 from graph.embedded.stack import start_stack
 from graph.faces import CoOccurs, FaceTrace
-from graph.ids import new_session_id
 from graph.runtime import close_state, open_state
 from graph.settings import load_settings
 from graph.state import AppState
-from graph.uploads import Upload
 from workers.face_trace import face_trace, model_spec, start_face_trace
-from workers.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the ground-truth media builder lives in tests/
@@ -162,22 +157,6 @@ async def accuracy(
             "ff err": str(max(errors)) if errors else "-"}  # fmt: skip
 
 
-async def add_session(
-    state: AppState, principal: Principal, path: Path, ctx: dict[str, Any]
-) -> str:
-    upload_id = new_session_id()
-    target = state.settings.media_dir / upload_id / path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    upload = Upload(upload_id, principal.org_id, target.stat().st_size, str(target), path.name,
-                    "video/mp4", None)  # fmt: skip
-    await state.uploads.add(upload)
-    session = await create_session(state, principal, upload_id=upload_id)
-    outcome = await ingest(ctx, session_id=session.id)
-    assert outcome == "ready", outcome
-    return session.id
-
-
 def table(rows: list[dict[str, str]]) -> None:
     widths = {k: max(len(k), *(len(r[k]) for r in rows)) for k in rows[0]}
     print("  ".join(k.rjust(w) for k, w in widths.items()))
@@ -241,12 +220,6 @@ async def bench(base: AppState, pool: Executor, clips: Path, strides: list[int])
         "\nco-occurring appearance pairs found; their mutual gaze right; worst first_frame error:"
     )
     table(quality)
-
-
-def remove(data_dir: Path) -> None:
-    shutil.rmtree(data_dir, ignore_errors=True)
-    with contextlib.suppress(OSError):  # another run may still be using the parent
-        data_dir.parent.rmdir()
 
 
 async def run(strides: list[int]) -> None:

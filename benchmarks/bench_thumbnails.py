@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import contextlib
 import random
-import shutil
 import socket
 import statistics
 import subprocess
@@ -30,20 +29,17 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from bench_support import add_session, remove
 from starlette.applications import Starlette
 
 from api.app import create_app
 from api.services.auth import create_api_key
 from api.services.media_cache import media_cache
-from api.services.sessions import create_session
 from api.services.state import Principal
 from graph.embedded.stack import start_stack
-from graph.ids import new_session_id
 from graph.runtime import close_state, open_state
 from graph.settings import load_settings
 from graph.state import AppState
-from graph.uploads import Upload
-from workers.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 FPS, SECONDS, GOP_S = 25, 600, 10
@@ -80,20 +76,6 @@ def seed_way(path: Path, frame: int) -> float:
     return time.perf_counter() - started
 
 
-async def ingest_file(state: AppState, principal: Principal, path: Path) -> str:
-    upload_id = new_session_id()
-    target = state.settings.media_dir / upload_id / path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    upload = Upload(upload_id, principal.org_id, target.stat().st_size, str(target), path.name,
-                    "video/mp4", None)  # fmt: skip
-    await state.uploads.add(upload)
-    session = await create_session(state, principal, upload_id=upload_id)
-    outcome = await ingest({"state": state}, session_id=session.id)
-    assert outcome == "ready", outcome
-    return session.id
-
-
 async def timed_get(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> float:
     started = time.perf_counter()
     response = await client.get(url, headers=headers)
@@ -112,7 +94,7 @@ async def bench(state: AppState, video: Path, samples: int) -> None:
     key, org_id = await create_api_key(state.orgs, f"bench-{uuid.uuid4().hex[:8]}")
     principal = Principal(org_id=org_id, scopes=frozenset({"file"}))
     started = time.perf_counter()
-    session_id = await ingest_file(state, principal, video)
+    session_id = await add_session(state, principal, video, {"state": state})
     print(f"ingest (probe, keyframe index, audio): {time.perf_counter() - started:.1f} s")
     headers = {"X-API-Key": key}
     cache = media_cache(state.settings)
@@ -179,12 +161,6 @@ async def serve(app: Starlette) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
-
-
-def remove(data_dir: Path) -> None:
-    shutil.rmtree(data_dir, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        data_dir.parent.rmdir()
 
 
 async def run(samples: int) -> None:

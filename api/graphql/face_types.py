@@ -6,6 +6,7 @@ import strawberry
 
 from api.graphql.types import Node, PageInfo, Session
 from api.services import faces as face_service
+from api.services.frames import frame_seconds
 from graph.face_detections import FaceDetection as FaceDetectionDomain
 from graph.face_detections import RepresentativeFace as RepresentativeDomain
 from graph.faces import CoOccurs as CoOccursDomain
@@ -27,10 +28,6 @@ class BBox:
         return cls(x=round(x), y=round(y), width=round(w), height=round(h))
 
 
-def _seconds(frame: int, fps: float | None) -> float:
-    return round(frame / fps, 3) if fps else 0.0
-
-
 @strawberry.type
 class FaceDetection:
     frame_number: int
@@ -49,7 +46,7 @@ class FaceDetection:
     @classmethod
     def from_domain(cls, d: FaceDetectionDomain, fps: float | None) -> FaceDetection:
         return cls(
-            frame_number=d.frame, timestamp_secs=_seconds(d.frame, fps),
+            frame_number=d.frame, timestamp_secs=frame_seconds(d.frame, fps),
             bbox=BBox.of(d.x, d.y, d.w, d.h), confidence=round(d.confidence, 4),
             quality_score=round(d.quality, 2), yaw=round(d.yaw, 1), pitch=round(d.pitch, 1),
             roll=round(d.roll, 1), blur_score=None if d.blur is None else round(d.blur, 2),
@@ -72,7 +69,7 @@ class RepresentativeFace:
         cls, rep: RepresentativeDomain, fps: float | None, thumbnail_url: str
     ) -> RepresentativeFace:
         return cls(
-            frame_number=rep.frame, timestamp_secs=_seconds(rep.frame, fps),
+            frame_number=rep.frame, timestamp_secs=frame_seconds(rep.frame, fps),
             bbox=BBox.of(rep.x, rep.y, rep.w, rep.h), confidence=round(rep.confidence, 4),
             quality_score=round(rep.quality, 2),
             blur_score=None if rep.blur is None else round(rep.blur, 2),

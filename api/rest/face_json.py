@@ -8,19 +8,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.rest.errors import typed_errors
-from api.rest.params import int_path
+from api.rest.params import int_path, request_context
 from api.services.faces import co_occurrence, require_stranger, require_trace, thumbnail_url
-from api.services.frames import require_video, timestamp_secs
+from api.services.frames import frame_seconds, require_video
 from api.services.representative_frame import representative_frame
 from api.services.sessions import require_session
-from api.services.state import AppState, Principal
 from graph.errors import NotFound
 from graph.face_detections import RepresentativeFace
 from graph.sessions import Session
-
-
-def _ctx(request: Request) -> tuple[AppState, Principal]:
-    return request.app.state.reelgraph, request.state.principal
 
 
 def _bbox(x: float, y: float, w: float, h: float) -> dict[str, int]:
@@ -32,7 +27,7 @@ def _representative(session: Session, rep: RepresentativeFace | None) -> dict[st
         return None
     return {
         "frame_number": rep.frame,
-        "timestamp_secs": timestamp_secs(session, rep.frame),
+        "timestamp_secs": frame_seconds(rep.frame, session.fps),
         "bbox": _bbox(rep.x, rep.y, rep.w, rep.h),
         "confidence": round(rep.confidence, 4),
         "quality_score": round(rep.quality, 2),
@@ -42,7 +37,7 @@ def _representative(session: Session, rep: RepresentativeFace | None) -> dict[st
 
 @typed_errors
 async def trace_representative_face(request: Request) -> Response:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session = await require_session(state, principal, request.path_params["file_uuid"])
     trace = await require_trace(
         state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
@@ -60,7 +55,7 @@ async def trace_representative_face(request: Request) -> Response:
 
 @typed_errors
 async def stranger_representative_face(request: Request) -> Response:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session = await require_session(state, principal, request.path_params["file_uuid"])
     stranger = await require_stranger(
         state, session, int_path(request, "stranger_id", "STRANGER_NOT_FOUND")
@@ -78,7 +73,7 @@ async def stranger_representative_face(request: Request) -> Response:
 
 @typed_errors
 async def co_occur(request: Request) -> Response:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session_id = request.path_params["file_uuid"]
     a, b = request.path_params["identity_a"], request.path_params["identity_b"]
     found = await co_occurrence(state, principal, session_id, a, b)
@@ -114,7 +109,7 @@ async def co_occur(request: Request) -> Response:
             },
             "first_cooccurrence": {
                 "frame_number": found.first_frame,
-                "timestamp_secs": timestamp_secs(session, found.first_frame),
+                "timestamp_secs": frame_seconds(found.first_frame, session.fps),
                 "total_cooccurrence_frames": found.total_frames,
                 "representative_face_a": face(found.trace_a.representative, found.trace_a.trace_id),
                 "representative_face_b": face(found.trace_b.representative, found.trace_b.trace_id),
@@ -125,7 +120,7 @@ async def co_occur(request: Request) -> Response:
 
 @typed_errors
 async def representative_frame_json(request: Request) -> Response:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session = await require_session(state, principal, request.path_params["file_uuid"])
     require_video(session)
     chosen = await representative_frame(state, session)
@@ -134,7 +129,7 @@ async def representative_frame_json(request: Request) -> Response:
             "success": True,
             "file_uuid": session.id,
             "frame_number": chosen.frame,
-            "timestamp_secs": timestamp_secs(session, chosen.frame),
+            "timestamp_secs": frame_seconds(chosen.frame, session.fps),
             "face_quality": round(chosen.face_quality, 2) if chosen.face_quality else None,
             "selected_by": chosen.reason,
             "main_identities": [

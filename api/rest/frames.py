@@ -14,6 +14,7 @@ from api.rest.params import (
     float_param,
     frame_param,
     int_path,
+    request_context,
 )
 from api.rest.process_stream import stream_stdout, tee_to_cache
 from api.services.faces import require_stranger, require_trace
@@ -29,7 +30,7 @@ from api.services.renders import (
 )
 from api.services.representative_frame import representative_frame
 from api.services.sessions import require_session
-from api.services.state import AppState, Principal
+from api.services.state import AppState
 from graph.errors import InvalidInput, NotFound
 from graph.sessions import Session
 
@@ -37,18 +38,14 @@ CACHE_CONTROL = "public, max-age=86400"
 JPEG = "image/jpeg"
 
 
-def _ctx(request: Request) -> tuple[AppState, Principal]:
-    return request.app.state.reelgraph, request.state.principal
-
-
 async def _session(request: Request) -> Session:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     return await require_session(state, principal, request.path_params["file_uuid"])
 
 
 async def send(request: Request, rendered: Rendered) -> Response:
     """A cached file (validators, ranges) or a streamed render that fills the cache."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     if rendered.path is not None:
         return await file_response(
             request, rendered.path, rendered.media_type, cache_control=CACHE_CONTROL
@@ -65,7 +62,7 @@ async def send(request: Request, rendered: Rendered) -> Response:
 @typed_errors
 async def thumbnail(request: Request) -> Response:
     """``frame`` (zero-based) or the auto-detected frame; optional ``x, y, w, h`` crop."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     session = await _session(request)
     crop = crop_params(request)
     frame = frame_param(request, "frame")
@@ -78,7 +75,7 @@ async def thumbnail(request: Request) -> Response:
 
 @typed_errors
 async def trace_thumbnail(request: Request) -> Response:
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session = await _session(request)
     trace = await require_trace(
         state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
@@ -91,7 +88,7 @@ async def trace_thumbnail(request: Request) -> Response:
 
 @typed_errors
 async def stranger_thumbnail(request: Request) -> Response:
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     session = await _session(request)
     stranger = await require_stranger(
         state, session, int_path(request, "stranger_id", "STRANGER_NOT_FOUND")
@@ -105,7 +102,7 @@ async def stranger_thumbnail(request: Request) -> Response:
 @typed_errors
 async def chunk_thumbnail(request: Request) -> Response:
     """The chunk's representative frame: the auto-detect chain within it, else its middle."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     session = await _session(request)
     require_video(session)
     chunk_id = request.path_params["chunk_id"]
@@ -126,7 +123,7 @@ async def chunk_thumbnail(request: Request) -> Response:
 @typed_errors
 async def clip_video(request: Request) -> Response:
     """MPEG-TS of ``start_frame..end_frame`` (inclusive) or ``start_time..end_time``."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     session = await _session(request)
     audio, debug = audio_on(request), debug_mode(request)
     require_video(session)
@@ -150,7 +147,7 @@ async def clip_video(request: Request) -> Response:
 @typed_errors
 async def trace_video(request: Request) -> Response:
     """The trace's frames with its face boxed and named (fragmented MP4)."""
-    state, principal = _ctx(request)
+    state, principal = request_context(request)
     session = await _session(request)
     audio, debug = audio_on(request), debug_mode(request)
     trace = await require_trace(
@@ -168,7 +165,7 @@ async def trace_video(request: Request) -> Response:
 @typed_errors
 async def bbox_video(request: Request) -> Response:
     """Every traced face boxed and labelled; ``start_frame``/``end_frame`` narrow it."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     session = await _session(request)
     return await _all_faces_video(request, state, session, kind="bbox", debug=debug_mode(request))
 
@@ -191,5 +188,5 @@ async def _all_faces_video(
 
 async def debug_video(request: Request, session: Session) -> Response:
     """``/video?mode=debug``: boxes with trace ids and confidences, and the frame number."""
-    state, _ = _ctx(request)
+    state, _ = request_context(request)
     return await _all_faces_video(request, state, session, kind="debug", debug=True)

@@ -7,7 +7,13 @@ import math
 from starlette.requests import Request
 
 from analysis.media.frames import Crop
+from api.services.state import AppState, Principal
 from graph.errors import InvalidInput
+
+
+def request_context(request: Request) -> tuple[AppState, Principal]:
+    """The app's stores and the authenticated caller (set by the auth middleware)."""
+    return request.app.state.reelgraph, request.state.principal
 
 
 def int_param(request: Request, name: str, *, code: str = "INVALID_PARAM") -> int | None:

@@ -17,7 +17,7 @@ from api.services.state import AppState, Principal
 from graph.analyses import Analysis
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.face_detections import FaceDetection
-from graph.faces import FaceTrace, Stranger, trace_key
+from graph.faces import FaceTrace, Stranger, TraceLink, trace_key
 from graph.identities import Identity, IdentityPair
 from graph.ids import decode_cursor, encode_cursor
 from graph.sessions import Session, SessionStatus
@@ -228,6 +228,20 @@ async def co_occurrence_path(
         step = previous[step]
     found = await state.identities.by_ids(principal.org_id, chain)
     return [found[i] for i in reversed(chain)]
+
+
+async def trace_identities(
+    state: AppState, session: Session, trace_ids: set[int]
+) -> dict[int, tuple[TraceLink, Identity | None]]:
+    """Each traced face's link (identity or stranger) and the identity it names, batched."""
+    keys = {trace_key(session.id, t): t for t in trace_ids}
+    links = await state.faces.links(list(keys))
+    ids = sorted({link.identity_id for link in links.values() if link.identity_id})
+    named = await state.identities.by_ids(session.org_id, ids) if ids else {}
+    return {
+        keys[key]: (link, named.get(link.identity_id) if link.identity_id else None)
+        for key, link in links.items()
+    }
 
 
 def thumbnail_url(

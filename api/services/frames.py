@@ -52,8 +52,9 @@ def check_frame(session: Session, frame: int, name: str = "frame") -> int:
     return frame
 
 
-def timestamp_secs(session: Session, frame: int) -> float:
-    return round(frame / session.fps, 3) if session.fps else 0.0
+def frame_seconds(frame: int, fps: float | None) -> float:
+    """Seed 004's ``timestamp_secs``: frame / fps, to the millisecond."""
+    return round(frame / fps, 3) if fps else 0.0
 
 
 async def frame_jpeg(

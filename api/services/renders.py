@@ -13,11 +13,11 @@ import numpy as np
 from analysis.media.clip import FrameRange, clip_command
 from analysis.media.frames import Keyframe
 from analysis.media.overlay import Box, encode_command, overlay_frames
+from api.services.faces import trace_identities
 from api.services.frames import MediaFault, check_frame, require_video
 from api.services.media_cache import media_cache
 from api.services.state import AppState
 from graph.errors import InvalidInput
-from graph.faces import trace_key
 from graph.sessions import Session
 
 MPEG_TS = "video/mp2t"
@@ -150,14 +150,10 @@ async def face_boxes(
 
 
 async def _trace_labels(state: AppState, session: Session, trace_ids: set[int]) -> dict[int, str]:
-    keys = {trace_key(session.id, t): t for t in trace_ids}
-    links = await state.faces.links(list(keys))
-    ids = sorted({link.identity_id for link in links.values() if link.identity_id})
-    names = await state.identities.by_ids(session.org_id, ids) if ids else {}
     labels: dict[int, str] = {}
-    for key, link in links.items():
-        if link.identity_id and link.identity_id in names:
-            labels[keys[key]] = names[link.identity_id].name
+    for trace_id, (link, identity) in (await trace_identities(state, session, trace_ids)).items():
+        if identity is not None:
+            labels[trace_id] = identity.name
         elif link.stranger_id is not None:
-            labels[keys[key]] = f"stranger {link.stranger_id}"
+            labels[trace_id] = f"stranger {link.stranger_id}"
     return labels

@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from api.services.faces import trace_identities
 from api.services.state import AppState
 from graph.errors import NotFound
 from graph.face_detections import FaceDetection
-from graph.faces import trace_key
+from graph.faces import CoOccurs, FaceTrace, trace_key
 from graph.identities import Identity
 from graph.sessions import Session
 
@@ -51,12 +52,14 @@ class RepresentativeFrame:
     faces: list[FrameFace]
 
 
-async def main_identities(state: AppState, session: Session) -> list[MainIdentity]:
-    sources = set(state.settings.main_identity_sources)
+def main_identities(
+    pairs: list[tuple[Identity, FaceTrace]], sources: tuple[str, ...]
+) -> list[MainIdentity]:
+    """The two identities (of these sources) with the most face detections."""
     counts: dict[str, int] = defaultdict(int)
     traces: dict[str, list[int]] = defaultdict(list)
     by_id: dict[str, Identity] = {}
-    for identity, trace in await state.identities.session_traces(session.id):
+    for identity, trace in pairs:
         if (identity.source or "").lower() not in sources:
             continue
         by_id[identity.id] = identity
@@ -71,10 +74,18 @@ async def representative_frame(
 ) -> RepresentativeFrame:
     """The chain over frames start..end (inclusive; default the whole video)."""
     last = (session.frame_count or 1) - 1 if end is None else end
-    mains = await main_identities(state, session)
-    half = start + (last - start + 1 + 1) // 2
-    found = await _chain(state, session, mains, start, half) or await _chain(
-        state, session, mains, start, last + 1
+    identified = await state.identities.session_traces(session.id)
+    mains = main_identities(identified, state.settings.main_identity_sources)
+    edges = await _edges_between(state, session.id, mains) if len(mains) == 2 else []
+    steps: list[tuple[list[int] | None, str]] = []
+    if len(mains) == 1:
+        steps.append((list(mains[0].trace_ids), "main_identity"))
+    if identified:
+        steps.append((sorted({t.trace_id for _, t in identified}), "any_identity"))
+    steps.append((None, "any_face"))
+    half = start + (last - start + 2) // 2
+    found = await _chain(state, session.id, edges, steps, start, half) or await _chain(
+        state, session.id, edges, steps, start, last + 1
     )
     if found is None:
         raise NotFound("no face was found in this video", code="NO_FACES")
@@ -85,80 +96,49 @@ async def representative_frame(
 
 
 async def _chain(
-    state: AppState, session: Session, mains: list[MainIdentity], start: int, stop: int
+    state: AppState,
+    session_id: str,
+    edges: list[CoOccurs],
+    steps: list[tuple[list[int] | None, str]],
+    start: int,
+    stop: int,
 ) -> tuple[int, str] | None:
-    """(frame, reason) of the first step that finds a frame in [start, stop)."""
-    sid = session.id
-    if len(mains) == 2:
-        edges = await _edges_between(state, sid, mains[0].trace_ids, mains[1].trace_ids)
-        gaze = [
-            e.mutual_gaze_first_frame
-            for e in edges
-            if e.mutual_gaze
-            and e.mutual_gaze_first_frame is not None
-            and start <= e.mutual_gaze_first_frame < stop
-        ]
-        if gaze:
-            return min(gaze), "mutual_gaze"
-        together = [
-            max(e.first_frame, start)
-            for e in edges
-            if e.first_frame < stop and e.last_frame >= start
-        ]
-        if together:
-            return min(together), "co_occurrence"
-    steps: list[tuple[list[int] | None, str]] = []
-    if len(mains) == 1:
-        steps.append((list(mains[0].trace_ids), "main_identity"))
-    identified = sorted({t.trace_id for _, t in await state.identities.session_traces(sid)})
-    if identified:
-        steps.append((identified, "any_identity"))
-    steps.append((None, "any_face"))
+    """(frame, reason) of the first step that finds a frame in [start, stop).
+
+    ``edges`` join the two main identities' traces; ``steps`` are the best-face fallbacks
+    (trace ids to search, None for every trace).
+    """
+    gaze = [
+        e.mutual_gaze_first_frame
+        for e in edges
+        if e.mutual_gaze
+        and e.mutual_gaze_first_frame is not None
+        and start <= e.mutual_gaze_first_frame < stop
+    ]
+    if gaze:
+        return min(gaze), "mutual_gaze"
+    together = [
+        max(e.first_frame, start) for e in edges if e.first_frame < stop and e.last_frame >= start
+    ]
+    if together:
+        return min(together), "co_occurrence"
     for trace_ids, reason in steps:
-        face = await state.face_detections.best_face(sid, trace_ids, start, stop)
+        face = await state.face_detections.best_face(session_id, trace_ids, start, stop)
         if face is not None:
             return face.frame, reason
     return None
 
 
-@dataclass(frozen=True)
-class _Edge:
-    first_frame: int
-    last_frame: int
-    mutual_gaze: bool
-    mutual_gaze_first_frame: int | None
-
-
 async def _edges_between(
-    state: AppState, session_id: str, traces_a: tuple[int, ...], traces_b: tuple[int, ...]
-) -> list[_Edge]:
-    keys = [trace_key(session_id, t) for t in traces_a]
-    wanted = set(traces_b)
-    edges: list[_Edge] = []
-    for seen in (await state.faces.co_occurs(keys)).values():
-        for edge in seen:
-            if edge.other.trace_id in wanted:
-                edges.append(
-                    _Edge(
-                        edge.first_frame,
-                        edge.last_frame,
-                        edge.mutual_gaze,
-                        edge.mutual_gaze_first_frame,
-                    )
-                )
-    return edges
+    state: AppState, session_id: str, mains: list[MainIdentity]
+) -> list[CoOccurs]:
+    keys = [trace_key(session_id, t) for t in mains[0].trace_ids]
+    wanted = set(mains[1].trace_ids)
+    seen = await state.faces.co_occurs(keys)
+    return [edge for edges in seen.values() for edge in edges if edge.other.trace_id in wanted]
 
 
 async def faces_at(state: AppState, session: Session, frame: int) -> list[FrameFace]:
-    session_id = session.id
-    detections = await state.face_detections.at_frame(session_id, frame)
-    keys = [trace_key(session_id, d.trace_id) for d in detections if d.trace_id is not None]
-    links = await state.faces.links(keys)
-    ids = sorted({link.identity_id for link in links.values() if link.identity_id})
-    identities = await state.identities.by_ids(session.org_id, ids) if ids else {}
-    faces = []
-    for d in detections:
-        link = links.get(trace_key(session_id, d.trace_id)) if d.trace_id is not None else None
-        who = identities.get(link.identity_id) if link and link.identity_id else None
-        faces.append(FrameFace(d, who))
-    return faces
+    detections = await state.face_detections.at_frame(session.id, frame)
+    who = await trace_identities(state, session, {d.trace_id for d in detections if d.trace_id})
+    return [FrameFace(d, who[d.trace_id][1] if d.trace_id in who else None) for d in detections]
