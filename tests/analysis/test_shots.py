@@ -48,13 +48,17 @@ class ShotMedia:
         return target
 
     def _three_scenes(self, extra: str = "") -> str:
-        """A test pattern, a zooming Mandelbrot and drifting gradients, cut at 40 and 95."""
+        """A test pattern, a zooming Mandelbrot and scrolling colour bars, cut at 40 and 95.
+
+        Every source is deterministic: ffmpeg 5.1's `gradients` draws new colours on each
+        run even when seeded, and some draws barely move between frames.
+        """
         a, b = PLANTED_CUTS
         r = f"s=320x240:r={SHOT_FPS}"
         return (
             f"testsrc2={r},trim=end_frame={a},setpts=PTS-STARTPTS[a];"
             f"mandelbrot={r},trim=end_frame={b - a},setpts=PTS-STARTPTS[b];"
-            f"gradients={r}:speed=0.05,trim=end_frame={SHOT_FRAMES - b},setpts=PTS-STARTPTS[c];"
+            f"smptebars={r},scroll=h=0.004,trim=end_frame={SHOT_FRAMES - b},setpts=PTS-STARTPTS[c];"
             f"[a][b][c]concat=n=3:v=1:a=0{extra}[v]"
         )
 
