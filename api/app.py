@@ -18,6 +18,7 @@ from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
 from api.playground import STATIC_DIR
 from api.rest import face_json, frames
 from api.rest.files import upload_file
+from api.rest.label_keyframes import label_keyframe_jpeg
 from api.rest.media_proxy import media_proxy
 from api.rest.video import stream_video
 from api.services.health import component_health
@@ -80,6 +81,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             Route("/api/v1/files", upload_file, methods=["POST"]),
             Route("/api/v1/file/{file_uuid}/video", stream_video, methods=["GET", "HEAD"]),
             Route("/api/v1/media-proxy", media_proxy, methods=["GET"]),
+            Route(
+                "/api/v1/label/{label_id}/keyframe/{edge}",
+                label_keyframe_jpeg,
+                methods=["GET", "HEAD"],
+            ),
             *_file_routes(),
         ],
         middleware=[Middleware(AuthMiddleware)],

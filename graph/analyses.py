@@ -59,6 +59,21 @@ SET a.state = 'PENDING', a.message = $message, a.progress = 0.0, a.params = $par
 MERGE (a)-[:OF]->(s)
 RETURN a {.*} AS a
 """
+# A key summed up from its runs (graph/analysis_runs.py): the node is made on first use.
+_PUT = """
+MATCH (s:Session {id: $session_id})
+MERGE (a:Analysis {id: $id})
+ON CREATE SET a.session_id = $session_id, a.key = $key, a.created_at = $now
+SET a.state = $state, a.message = $message, a.progress = $progress,
+    a.started_at = CASE
+        WHEN $state = 'PENDING' THEN null
+        WHEN $state = 'RUNNING' AND a.started_at IS NULL THEN $now
+        ELSE a.started_at END,
+    a.finished_at = CASE WHEN $state IN ['DONE', 'ERROR'] THEN $now ELSE null END
+MERGE (a)-[:OF]->(s)
+RETURN a {.*} AS a
+"""
+_DELETE = "MATCH (a:Analysis {id: $id}) DETACH DELETE a"
 _UPDATE = "MATCH (a:Analysis {id: $id}) SET a += $props RETURN a {.*} AS a"
 _LIST = """
 MATCH (a:Analysis {session_id: $session_id})
@@ -102,6 +117,33 @@ class AnalysisStore:
             props["state"] = props["state"].value
         rows = await self.graph.run(_UPDATE, {"id": analysis_id(session_id, key), "props": props})
         return analysis_from_record(rows[0]["a"]) if rows else None
+
+    async def put(
+        self,
+        session_id: str,
+        key: str,
+        state: AnalysisState,
+        *,
+        message: str | None = None,
+        progress: float | None = None,
+    ) -> Analysis | None:
+        """Set a key's state (creating its node); None when the session is gone."""
+        rows = await self.graph.run(
+            _PUT,
+            {
+                "session_id": session_id,
+                "id": analysis_id(session_id, key),
+                "key": key,
+                "now": now_s(),
+                "state": state.value,
+                "message": message,
+                "progress": progress,
+            },
+        )
+        return analysis_from_record(rows[0]["a"]) if rows else None
+
+    async def delete(self, session_id: str, key: str) -> None:
+        await self.graph.run(_DELETE, {"id": analysis_id(session_id, key)})
 
     async def of_session(
         self, session_id: str, keys: Sequence[str] | None = None

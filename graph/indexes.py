@@ -12,6 +12,7 @@ GRAPH_INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec("Session", "org_id"),
     IndexSpec("Label", "id"),
     IndexSpec("Label", "session_id"),
+    IndexSpec("Label", "source_label_id"),
     IndexSpec("LabelGroup", "id"),
     IndexSpec("Analysis", "id"),
     IndexSpec("Analysis", "session_id"),

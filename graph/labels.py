@@ -27,6 +27,8 @@ class Label:
     data: Any = None
     video_box: list[list[int]] | None = None
     pinned: bool = False
+    # a result label: the request label whose analysis wrote it (reruns replace these)
+    source_label_id: str | None = None
 
 
 def label_from_record(row: Mapping[str, Any]) -> Label:
@@ -46,6 +48,7 @@ def label_from_record(row: Mapping[str, Any]) -> Label:
         data=from_json(row.get("data")),
         video_box=from_json(row.get("video_box")),
         pinned=bool(row.get("pinned")),
+        source_label_id=row.get("source_label_id"),
     )
 
 
@@ -70,6 +73,27 @@ MERGE (l)-[:IN_GROUP]->(g)
 RETURN count(DISTINCT l.id) AS written
 """
 _GET = "MATCH (l:Label {id: $id, org_id: $org_id}) RETURN l {.*} AS l"
+_GET_ANY = "MATCH (l:Label {id: $id}) RETURN l {.*} AS l"
+# A request's results are replaced whole: its earlier result labels go in the same statement.
+_REPLACE_RESULTS = """
+MATCH (s:Session {id: $session_id})
+OPTIONAL MATCH (old:Label {source_label_id: $source_label_id})
+DETACH DELETE old
+WITH DISTINCT s
+UNWIND $rows AS row
+MERGE (g:LabelGroup {id: row.label_group_id})
+ON CREATE SET g.session_id = row.session_id, g.org_id = row.org_id, g.created_at = row.created_at
+MERGE (l:Label {id: row.id})
+ON CREATE SET l += row
+MERGE (l)-[:ON]->(s)
+MERGE (l)-[:IN_GROUP]->(g)
+RETURN count(DISTINCT l.id) AS written
+"""
+_DELETE_RESULTS = """
+MATCH (l:Label {source_label_id: $source_label_id})
+DETACH DELETE l
+RETURN count(l) AS deleted
+"""
 _GROUPS = """
 MATCH (g:LabelGroup) WHERE g.id IN $ids
 RETURN g.id AS id, g.session_id AS session_id, g.org_id AS org_id
@@ -124,6 +148,26 @@ class LabelStore:
     async def get(self, label_id: str, org_id: str) -> Label | None:
         row = await self.graph.read_one(_GET, {"id": label_id, "org_id": org_id})
         return label_from_record(row["l"]) if row else None
+
+    async def get_any(self, label_id: str) -> Label | None:
+        """A label whatever its org (workers, which act for the org that queued them)."""
+        row = await self.graph.read_one(_GET_ANY, {"id": label_id})
+        return label_from_record(row["l"]) if row else None
+
+    async def replace_results(
+        self, session_id: str, source_label_id: str, labels: Sequence[Label]
+    ) -> int:
+        """Replace the result labels a request wrote before with ``labels``, in one statement."""
+        rows = [label_row(label) for label in labels]
+        result = await self.graph.run(
+            _REPLACE_RESULTS,
+            {"session_id": session_id, "source_label_id": source_label_id, "rows": rows},
+        )
+        return int(result[0]["written"]) if result else 0
+
+    async def delete_results(self, source_label_id: str) -> int:
+        result = await self.graph.run(_DELETE_RESULTS, {"source_label_id": source_label_id})
+        return int(result[0]["deleted"]) if result else 0
 
     async def groups(self, group_ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """``{group_id: {session_id, org_id}}`` for the groups that exist."""

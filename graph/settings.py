@@ -112,6 +112,10 @@ class Settings:
     media_proxy_private_hosts: tuple[str, ...] = ()  # hosts allowed to resolve privately
     media_proxy_max_bytes: int = 10 * 1024**2
     media_proxy_timeout_s: float = 10.0
+    # label-driven video analyses (issue 5)
+    video_analysis_timeout_s: int = 1800
+    vmaf_reference_limit_mib: float = 46081.54  # seed 000's limit on the reference's raw YUV
+    vmaf_timeout_s: int = 3600
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -190,6 +194,9 @@ def load_settings(**overrides: object) -> Settings:
         media_proxy_private_hosts=_list("REELGRAPH_MEDIA_PROXY_PRIVATE_HOSTS", ()),
         media_proxy_max_bytes=_int("REELGRAPH_MEDIA_PROXY_MAX_BYTES", 10 * 1024**2),
         media_proxy_timeout_s=_float("REELGRAPH_MEDIA_PROXY_TIMEOUT_S", 10.0),
+        video_analysis_timeout_s=_int("REELGRAPH_VIDEO_ANALYSIS_TIMEOUT_S", 1800),
+        vmaf_reference_limit_mib=_float("REELGRAPH_VMAF_REFERENCE_LIMIT_MIB", 46081.54),
+        vmaf_timeout_s=_int("REELGRAPH_VMAF_TIMEOUT_S", 3600),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import asyncpg
 from arq.connections import ArqRedis
 
 from graph.analyses import AnalysisStore
+from graph.analysis_runs import AnalysisRunStore
 from graph.backend import GraphBackend
 from graph.chunks import ChunkStore
 from graph.face_detections import FaceDetectionStore
@@ -35,6 +36,7 @@ class AppState:
     sessions: SessionStore = field(init=False)
     labels: LabelStore = field(init=False)
     analyses: AnalysisStore = field(init=False)
+    analysis_runs: AnalysisRunStore = field(init=False)
     orgs: OrgStore = field(init=False)
     uploads: UploadStore = field(init=False)
     keyframes: KeyframeStore = field(init=False)
@@ -49,6 +51,7 @@ class AppState:
         self.sessions = SessionStore(self.graph)
         self.labels = LabelStore(self.graph)
         self.analyses = AnalysisStore(self.graph)
+        self.analysis_runs = AnalysisRunStore(self.pool)
         self.orgs = OrgStore(self.graph)
         self.uploads = UploadStore(self.pool)
         self.keyframes = KeyframeStore(self.pool)

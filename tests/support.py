@@ -89,9 +89,7 @@ async def run_worker_burst(state: AppState) -> int:
     """A real arq worker (same job registry as production) run until the queue is empty."""
     assert state.settings.redis_url
     worker = Worker(
-        functions=job_functions(
-            state.settings.ingest_timeout_s, state.settings.face_trace_timeout_s
-        ),
+        functions=job_functions(state.settings),
         redis_settings=RedisSettings.from_dsn(state.settings.redis_url),
         burst=True,
         handle_signals=False,

@@ -19,6 +19,8 @@ from workers.chunks import start_chunks
 from workers.face_trace import start_face_trace
 from workers.fetch import download
 from workers.progress import report
+from workers.requests import fail_waiting_requests, queue_waiting_requests
+from workers.vmaf import start_vmaf_from_tags
 
 log = logging.getLogger(__name__)
 INGEST_KEY = "ingest"
@@ -53,12 +55,20 @@ async def ingest(ctx: dict[str, Any], *, session_id: str) -> str:
         await start_chunks(state, session_id)
     if props.get("kind") == "video" and state.settings.face_trace_on_ingest:
         await start_face_trace(state, session_id)
+    ready = await state.sessions.get(session_id, None)
+    if ready is not None:
+        await queue_waiting_requests(state, ready)
+        await start_vmaf_from_tags(state, ready)
     return "ready"
 
 
 async def _fail(state: AppState, session_id: str, message: str) -> None:
     await state.sessions.update(session_id, {"status": SessionStatus.ERROR.value, "error": message})
     await report(state, session_id, INGEST_KEY, AnalysisState.ERROR, message=message)
+    failed = await state.sessions.get(session_id, None)
+    if failed is not None:
+        reason = f"the session's media could not be ingested: {message}"
+        await fail_waiting_requests(state, failed, reason)
 
 
 async def _ingest_media(

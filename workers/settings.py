@@ -11,15 +11,21 @@ from arq import func
 from arq.connections import RedisSettings
 
 from graph.runtime import close_state, open_state
-from graph.settings import load_settings
+from graph.settings import Settings, load_settings
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
+from workers.screen_analysis import page_load, screen_analysis
+from workers.video_quality import video_quality
+from workers.vmaf import vmaf
 
 log = logging.getLogger(__name__)
 
 
-def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 1800) -> list[Any]:
+def job_functions(settings: Settings) -> list[Any]:
+    ingest_timeout_s = settings.ingest_timeout_s
+    face_trace_timeout_s = settings.face_trace_timeout_s
+    analysis_timeout = settings.video_analysis_timeout_s
     return [
         func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2),
         # retried after a crash: the job resumes from its last checkpoint; a long video is
@@ -35,6 +41,12 @@ def job_functions(ingest_timeout_s: int, face_trace_timeout_s: int = 1800) -> li
             max_tries=2,
             keep_result=0,
         ),
+        # request labels (issue 5): each run replaces its own results, so a retry is safe
+        func(video_quality, name="video_quality", timeout=analysis_timeout, max_tries=2),
+        func(screen_analysis, name="screen_analysis", timeout=analysis_timeout, max_tries=2),
+        func(page_load, name="page_load", timeout=analysis_timeout, max_tries=2),
+        # the job's own subprocess limit comes first; arq's is the backstop
+        func(vmaf, name="vmaf", timeout=settings.vmaf_timeout_s + 60, max_tries=1),
     ]
 
 
@@ -57,9 +69,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """``arq workers.settings.WorkerSettings`` (the embedded stack sets REDIS_URL for it)."""
 
-    functions: ClassVar[list[Any]] = job_functions(
-        load_settings().ingest_timeout_s, load_settings().face_trace_timeout_s
-    )
+    functions: ClassVar[list[Any]] = job_functions(load_settings())
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(os.environ.get("REDIS_URL") or "redis://localhost:6379")

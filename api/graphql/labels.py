@@ -136,7 +136,18 @@ class LabelMutation:
         )
         return Label.from_domain(updated)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Run a request label's analyses again; the new results replace the old."
+    )
+    async def rerun_label(self, info: strawberry.Info, id: strawberry.ID) -> Label:
+        label = await label_service.rerun_label(
+            info.context.state, info.context.require_principal(), str(id)
+        )
+        return Label.from_domain(label)
+
+    @strawberry.mutation(
+        description="Delete a label; a request label's result labels and series go with it."
+    )
     async def delete_label(self, info: strawberry.Info, id: strawberry.ID) -> bool:
         return await label_service.delete_label(
             info.context.state, info.context.require_principal(), str(id)

@@ -12,18 +12,19 @@ from api.graphql.face_types import Identity
 from api.graphql.faces import FaceMutation, FaceQuery
 from api.graphql.labels import LabelMutation, LabelQuery, LabelSubscription
 from api.graphql.sessions import SessionMutation, SessionQuery
+from api.graphql.timeseries import TimeSeriesMutation, TimeSeriesQuery
 from api.graphql.types import Label, LabelGroup, Session
 
 DEFAULT_MAX_DEPTH = 12
 
 
 @strawberry.type
-class Query(SessionQuery, LabelQuery, AnalysisQuery, FaceQuery):
+class Query(SessionQuery, LabelQuery, AnalysisQuery, TimeSeriesQuery, FaceQuery):
     pass
 
 
 @strawberry.type
-class Mutation(SessionMutation, LabelMutation, AuthMutation, FaceMutation):
+class Mutation(SessionMutation, LabelMutation, TimeSeriesMutation, AuthMutation, FaceMutation):
     pass
 
 

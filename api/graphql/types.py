@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from api.services.timeseries import time_series_info
 from graph.analyses import Analysis as AnalysisDomain
 from graph.analyses import AnalysisState
 from graph.chunks import Chunk as ChunkDomain
@@ -128,6 +129,26 @@ class AnalysisEvent:
     message: str | None
 
 
+@strawberry.type(description="A time series of a session: its key, name, category and units.")
+class TimeSeriesInfo:
+    key: str
+    name: str
+    category: str
+    units: str | None
+
+
+@strawberry.type
+class TimeSeriesPoint:
+    t: float = strawberry.field(description="ms from the session start")
+    value: float
+
+
+@strawberry.type
+class TimeSeries:
+    key: str
+    points: list[TimeSeriesPoint]
+
+
 @strawberry.type(description="A shot of a session's video: frames startFrame to endFrame.")
 class Chunk:
     id: strawberry.ID = strawberry.field(description="chunk_1, chunk_2, ... in time order.")
@@ -177,6 +198,12 @@ class Session(Node):
     async def analyses(self, info: strawberry.Info) -> list[Analysis]:
         found = await info.context.analyses_by_session.load(str(self.id))
         return [Analysis.from_domain(a) for a in found]
+
+    @strawberry.field(description="Every time series of the session (timeSeries reads one).")
+    async def time_series_info(self, info: strawberry.Info) -> list[TimeSeriesInfo]:
+        found = await time_series_info(info.context.state, str(self.id))
+        return [TimeSeriesInfo(key=i.key, name=i.name, category=i.category, units=i.units)
+                for i in found]  # fmt: skip
 
     @strawberry.field(description="Face traces, by trace id.")
     async def face_traces(

@@ -19,7 +19,7 @@ TRACKABLE = frozenset({
     "downsampling-index", "image-match", "loading-animation-issue", "low-page-content-issue",
     "ocr", "page-content", "page-load", "poor-video-quality-issue", "screen-change",
     "video-quality-mos",
-    "ingest", "chunks", "face-trace", "vmaf", "time-series",
+    "ingest", "chunks", "face-trace", "vmaf", "time-series", "screen-freezing",
 })  # fmt: skip
 POLL_INTERVAL_S = 0.1
 

@@ -21,6 +21,7 @@ from graph.errors import InvalidInput, NotFound
 from graph.events import publish
 from graph.ids import new_id, now_s
 from graph.labels import Label, label_row
+from workers.requests import forget_request, plan_of, queue_requests
 
 UNSET: Any = object()
 
@@ -69,7 +70,10 @@ async def add_labels(
         )
         for spec in specs
     ]
+    for label in labels:
+        plan_of(label, session)  # a bad request label fails the whole call before any write
     await state.labels.add_many(session.id, labels)
+    await queue_requests(state, session, labels)
     await publish(
         state.redis, session.id, {"type": "labels", "labels": [label_row(lab) for lab in labels]}
     )
@@ -117,10 +121,37 @@ async def update_label(
         video_box=label.video_box if video_box is UNSET else check_video_box(video_box),
         pinned=label.pinned if pinned is UNSET or pinned is None else bool(pinned),
     )
-    return await state.labels.update(changed)
+    rerun = plan_of(changed, session) is not None and _request_changed(label, changed)
+    updated = await state.labels.update(changed)
+    if rerun:  # the request now asks for something else: its results are replaced
+        await queue_requests(state, session, [updated])
+    return updated
+
+
+def _request_changed(before: Label, after: Label) -> bool:
+    fields = ("start_ms", "end_ms", "data", "video_box")
+    return any(getattr(before, f) != getattr(after, f) for f in fields)
+
+
+async def rerun_label(state: AppState, principal: Principal, label_id: str) -> Label:
+    """Run a request label's analyses again; its new results replace the previous ones."""
+    label = await state.labels.get(label_id, principal.org_id)
+    if label is None:
+        raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+    session = await require_session(state, principal, label.session_id)
+    if plan_of(label, session) is None:
+        raise InvalidInput(
+            f"a {label.label_type} label requests no analysis", code="NOT_A_REQUEST_LABEL"
+        )
+    await queue_requests(state, session, [label])
+    return label
 
 
 async def delete_label(state: AppState, principal: Principal, label_id: str) -> bool:
-    if not await state.labels.delete(label_id, principal.org_id):
+    """Delete a label; a request label takes its result labels, series and runs with it."""
+    label = await state.labels.get(label_id, principal.org_id)
+    if label is None:
         raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+    await forget_request(state, label)
+    await state.labels.delete(label_id, principal.org_id)
     return True

@@ -15,6 +15,7 @@ from graph.errors import Conflict, InvalidInput, NotFound
 from graph.events import publish
 from graph.ids import encode_cursor, new_session_id, now_s, to_json
 from graph.sessions import Session, SessionStatus
+from workers.vmaf import VMAF_TAG, start_vmaf_from_tags
 
 MAX_PAGE = 100
 MAX_TAGS_BYTES = 16 * 1024
@@ -59,6 +60,7 @@ async def create_session(
     if (upload_id is None) == (url is None):
         raise InvalidInput("give exactly one of uploadId or url", code="INVALID_SOURCE")
     tags = check_tags(tags)
+    await check_vmaf_tag(state, principal, tags, upload_id)
     if name is not None and len(name) > 512:
         raise InvalidInput("name is longer than 512 characters", code="INVALID_NAME")
     props: dict[str, Any] = {
@@ -117,12 +119,32 @@ async def sessions_page(
     return [(s, encode_cursor(s.created_at, s.id)) for s in page], len(rows) > first
 
 
+async def check_vmaf_tag(
+    state: AppState, principal: Principal, tags: dict[str, Any], session_id: str | None
+) -> None:
+    """Seed 000's ``vmaf: <reference_session_id>`` tag must name another session of the org."""
+    if VMAF_TAG not in tags:
+        return
+    reference = tags[VMAF_TAG]
+    if not isinstance(reference, str) or not reference or reference == session_id:
+        raise InvalidInput(
+            "the vmaf tag must be the id of another session (the VMAF reference)",
+            code="INVALID_TAGS",
+        )
+    if await state.sessions.get(reference, principal.org_id) is None:
+        raise NotFound(f"reference session {reference} not found", code="SESSION_NOT_FOUND")
+
+
 async def set_session_tags(
     state: AppState, principal: Principal, session_id: str, tags: Any
 ) -> Session:
+    """Replace the tags; a new ``vmaf`` tag on a ready session starts VMAF at once."""
     await require_session(state, principal, session_id)
-    updated = await state.sessions.update(session_id, {"tags": to_json(check_tags(tags))})
+    tags = check_tags(tags)
+    await check_vmaf_tag(state, principal, tags, session_id)
+    updated = await state.sessions.update(session_id, {"tags": to_json(tags)})
     assert updated is not None
+    await start_vmaf_from_tags(state, updated)
     return updated
 
 
@@ -133,6 +155,7 @@ async def delete_session(state: AppState, principal: Principal, session_id: str)
     await state.keyframes.delete_session(session.id)
     await state.uploads.delete_for_session(session.id)
     await state.timeseries.delete_session(session.id)
+    await state.analysis_runs.delete_session(session.id)
     await state.face_detections.delete_session(session.id)
     media_cache(state.settings).drop_session(session.id)
     media = state.settings.media_dir / session.id
