@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from analysis.screen.intervals import frame_intervals
@@ -64,11 +65,18 @@ def content_pct(work: np.ndarray, block_px: int, std_luma: float) -> float:
     rows, cols = work.shape[0] // block_px, work.shape[1] // block_px
     if rows == 0 or cols == 0:
         return 0.0
-    blocks = work[: rows * block_px, : cols * block_px].astype(np.float32)
-    blocks = blocks.reshape(rows, block_px, cols, block_px)
-    mean = blocks.mean(axis=(1, 3))
-    variance = (blocks * blocks).mean(axis=(1, 3)) - mean * mean
+    # block sums of Y and Y² from the summed-area tables, read at every block_px-th corner
+    picture = work[: rows * block_px, : cols * block_px]
+    total, squares = cv2.integral2(picture, sdepth=cv2.CV_32S, sqdepth=cv2.CV_64F)
+    corners = np.ix_(np.arange(rows + 1) * block_px, np.arange(cols + 1) * block_px)
+    n = float(block_px * block_px)
+    mean = _block_sums(total[corners]) / n
+    variance = _block_sums(squares[corners]) / n - mean * mean
     return 100.0 * np.count_nonzero(variance > std_luma * std_luma) / variance.size
+
+
+def _block_sums(corners: np.ndarray) -> np.ndarray:
+    return corners[1:, 1:] - corners[:-1, 1:] - corners[1:, :-1] + corners[:-1, :-1]
 
 
 class ContentSampler:

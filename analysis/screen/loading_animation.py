@@ -24,7 +24,8 @@ Definition, on the working images and changed-pixel masks of screen_change (chan
      (mean removed; the biased sample estimate of G. E. P. Box and G. M. Jenkins, *Time
      Series Analysis*, 1970; lags up to half the run) rises back to
      ``autocorr_min`` (0.5) after having fallen to 0 or below (an arc that grows and shrinks).
-     Counts that vary by less than 10 % of their mean carry no rhythm and are not tested.
+     Counts whose standard deviation is under ``min_modulation`` (0.1) of their mean carry no
+     rhythm and are not tested.
   Motion that does not repeat (a small video, typing, a progress bar filling) fails both.
 
 The periodicity tests are the self-similarity method of R. Cutler and L. S. Davis, "Robust
@@ -54,7 +55,7 @@ MAX_STILL_MS = 200.0
 MAX_PERIOD_MS = 1500.0
 REPEAT_RATIO = 0.35
 AUTOCORR_MIN = 0.5
-_MIN_MODULATION = 0.1  # std / mean of the change count below which it has no rhythm
+MIN_MODULATION = 0.1
 
 _STILL, _CONFINED, _BROAD = 0, 1, 2
 
@@ -73,6 +74,7 @@ class LoadingAnimationParams:
     max_period_ms: float = MAX_PERIOD_MS  # longest period looked for
     repeat_ratio: float = REPEAT_RATIO  # D(L) / earlier peak at or below this: it repeats
     autocorr_min: float = AUTOCORR_MIN  # change-count autocorrelation peak at or above this
+    min_modulation: float = MIN_MODULATION  # change count's std / mean below this: no rhythm
 
     def __post_init__(self) -> None:
         if self.cell_px < 1 or self.min_cell_px < 1:
@@ -143,11 +145,13 @@ def repeat_period(profiles: np.ndarray, offsets: np.ndarray, ratio: float) -> in
     return None
 
 
-def oscillation_period(counts: np.ndarray, max_lag: int, autocorr_min: float) -> int | None:
+def oscillation_period(
+    counts: np.ndarray, max_lag: int, autocorr_min: float, min_modulation: float = MIN_MODULATION
+) -> int | None:
     """Test 2: the lag where the change count's autocorrelation peaks again after a zero."""
     signal = counts.astype(np.float64)
     mean = signal.mean()
-    if mean <= 0 or signal.std() < _MIN_MODULATION * mean:
+    if mean <= 0 or signal.std() < min_modulation * mean:
         return None
     centred = signal - mean
     energy = float(np.sum(centred * centred))
@@ -248,7 +252,8 @@ class LoadingAnimationScanner:
         period = repeat_period(profiles, np.array(indices) - first, self._params.repeat_ratio)
         if period is None:
             counts = np.array(self._motion[first : last + 1])
-            period = oscillation_period(counts, max_lag, self._params.autocorr_min)
+            params = self._params
+            period = oscillation_period(counts, max_lag, params.autocorr_min, params.min_modulation)
         return period
 
     def _picture_box(self, region: Region) -> Box:
