@@ -35,6 +35,8 @@ bench: install
 	$(PY) benchmarks/bench_range_streaming.py
 	$(PY) benchmarks/bench_face_trace.py
 	$(PY) benchmarks/bench_thumbnails.py
+	$(PY) benchmarks/bench_video_quality.py
+	$(PY) benchmarks/bench_vmaf.py
 
 demo: install
 	$(PY) -m api.cli demo $(DEMO_ARGS)

@@ -24,7 +24,8 @@ names depend on the libvmaf build: libvmaf 2 and later log the model's fixed-poi
   is not the single pixel-domain VIF of the paper, which sums information over the scales.
 
 Pooled values are libvmaf's own means over the scored frames (for ``vif`` the mean of the four
-scales' means, which equals the mean of the per-frame ``vif``).
+scales' means, which equals the mean of the per-frame ``vif``); they differ from the mean of the
+logged values only by the log's rounding to six decimals.
 """
 
 from __future__ import annotations
@@ -71,8 +72,11 @@ def read_vmaf_log(path: Path) -> VmafLog:
     frames = data.get("frames") if isinstance(data, dict) else None
     if not frames:
         raise MediaError("libvmaf scored no frame: the videos have no frames in common")
-    metrics = [frame["metrics"] for frame in frames]
-    frame_numbers = np.fromiter((frame["frameNum"] for frame in frames), np.int64, len(frames))
+    try:
+        metrics = [frame["metrics"] for frame in frames]
+        frame_numbers = np.fromiter((frame["frameNum"] for frame in frames), np.int64, len(frames))
+    except (KeyError, TypeError) as exc:
+        raise MediaError("the libvmaf log has frames without numbers or metrics") from exc
     series = {key: _column(metrics, names) for key, names in LOG_METRICS.items()}
     series["vif"] = np.mean([_column(metrics, names) for names in VIF_METRICS], axis=0)
     pooled_log = data.get("pooled_metrics") or {}
@@ -103,8 +107,9 @@ def _pooled_mean(
     metrics: tuple[tuple[str, ...], ...],
     values: np.ndarray,
 ) -> float:
-    """The mean of libvmaf's pooled means (full precision) of ``metrics``, each given by its
-    possible names; the mean of the logged per-frame ``values`` where the log pools none."""
+    """The mean of libvmaf's pooled means of ``metrics`` (each given by its possible names),
+    which libvmaf takes before rounding the per-frame values to six decimals for the log; the
+    mean of the logged per-frame ``values`` where the log pools none."""
     means: list[float] = []
     for names in metrics:
         name = next((name for name in names if "mean" in pooled_log.get(name, {})), None)

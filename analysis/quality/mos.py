@@ -18,8 +18,8 @@ BRISQUE reads grey levels: the frame's luma, stretched from limited range (16-23
 first. It runs at the frame's own resolution (it measures distortion at the pixel scale;
 shrinking a picture hides blur and blocking), except that pictures larger than
 ``max_side`` on their longer side are shrunk by area averaging to fit: the LIVE pictures
-BRISQUE was trained on are 768x512 at most, and its cost grows with the pixel count (about
-35-55 ms for a 720p frame on one core).
+BRISQUE was trained on are 768x512 at most, and its cost grows with the pixel count (30-55 ms
+for a 720p frame).
 """
 
 from __future__ import annotations

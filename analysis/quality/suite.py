@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.errors import MediaError
 from analysis.media.frame_scan import Box, ScannedFrame, scan_frames
 from analysis.quality import metrics, mos
 from analysis.quality.freezes import (
@@ -118,8 +119,8 @@ class QualityRequest:
 class QualityResult:
     """One series per requested series key, the freezes, and how the time went.
 
-    ``seconds`` holds the time spent per key, and ``"decode"`` for decoding and everything
-    else in the pass.
+    ``seconds`` holds the time spent per key (the first key to read a frame's pixels pays for
+    reading them out) and ``"decode"`` for decoding and everything else in the pass.
     """
 
     series: dict[str, Series]
@@ -195,6 +196,8 @@ def run_quality_suite(
     start_ms, end_ms = request.start_ms, request.end_ms
     if not (0.0 <= start_ms < end_ms):
         raise ValueError(f"empty or negative interval [{start_ms}, {end_ms}) ms")
+    if not fps > 0:
+        raise MediaError("the video has no frame rate")
     params = request.params
     if VIDEO_QUALITY_MOS in keys:
         mos.brisque_model()  # a missing or corrupt model fails before decoding anything

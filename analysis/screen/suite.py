@@ -132,11 +132,15 @@ def _frames(
 ) -> Generator[tuple[ScannedFrame, bool], None, None]:
     """Frames shown in ``[start_ms, end_ms)``, after the one before it when ``reference``;
     each with whether it is that reference frame."""
-    if fps <= 0:
-        raise MediaError("the video has no frame rate")
     scan_from = max(0.0, start_ms - 1000.0 / fps) if reference else start_ms
     for frame in scan_frames(path, fps=fps, start_ms=scan_from, end_ms=end_ms, box=box):
         yield frame, frame.t_ms < start_ms - 1e-6
+
+
+def _frame_ms(fps: float) -> float:
+    if fps <= 0:
+        raise MediaError("the video has no frame rate")
+    return 1000.0 / fps
 
 
 def _work_scale(luma: np.ndarray, params: ChangeParams) -> WorkScale:
@@ -149,6 +153,7 @@ def run_screen_analyses(path: Path, fps: float, request: ScreenRequest) -> Scree
     MediaError when the video cannot be decoded or the box does not fit it.
     """
     keys = check_screen_keys(request.keys)
+    frame_ms = _frame_ms(fps)
     params = request.params
     every_frame = not _EVERY_FRAME_KEYS.isdisjoint(keys)
     sampling = not _CONTENT_KEYS.isdisjoint(keys)
@@ -184,12 +189,12 @@ def run_screen_analyses(path: Path, fps: float, request: ScreenRequest) -> Scree
             if animations is not None:
                 animations.add(frame.number, frame.t_ms, work, mask)
         previous = work
-    return _result(keys, fps, params, change, content, animations, last, decoded)
+    return _result(keys, frame_ms, params, change, content, animations, last, decoded)
 
 
 def _result(
     keys: tuple[str, ...],
-    fps: float,
+    frame_ms: float,
     params: ScreenParams,
     change: _Points,
     content: _Points,
@@ -204,7 +209,7 @@ def _result(
     low_content: tuple[Interval, ...] = ()
     found: tuple[LoadingAnimation, ...] = ()
     if last is not None:
-        end_ms, last_frame = last.t_ms + 1000.0 / fps, last.number
+        end_ms, last_frame = last.t_ms + frame_ms, last.number
         if "low_page_content_issue" in keys:
             low_content = low_content_intervals(
                 np.array(content.t_ms),
@@ -237,7 +242,7 @@ def measure_page_load(
     Decoding stops once the screen has settled. MediaError when the video cannot be decoded,
     the box does not fit it, or no frame is shown in the interval.
     """
-    tracker = VisualLoadTracker(start_ms, 1000.0 / fps if fps > 0 else 0.0, params.page_load)
+    tracker = VisualLoadTracker(start_ms, _frame_ms(fps), params.page_load)
     scale: WorkScale | None = None
     previous: np.ndarray | None = None
     with closing(_frames(path, fps, start_ms, end_ms, box, reference=True)) as frames:

@@ -136,3 +136,13 @@ def test_a_freeze_running_at_the_end_closes_one_frame_later() -> None:
     for number in range(8, 12):
         detector.add(number, number * 40.0, still)
     assert detector.finish() == (Interval(320.0, 480.0, 8, 11),)
+
+
+def test_a_slow_drift_under_the_tolerance_is_not_a_freeze() -> None:
+    # each frame is half a level brighter than the one before: under the 1-level tolerance
+    # frame to frame, but the run's first frame is left behind after two frames
+    detector = FreezeDetector(1000.0 / 30)
+    base = np.random.default_rng(2).integers(40, 200, (90, 160)).astype(np.float32)
+    for number in range(60):
+        detector.add(number, number * 1000.0 / 30, np.round(base + number / 2).astype(np.uint8))
+    assert detector.finish() == ()

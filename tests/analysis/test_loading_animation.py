@@ -128,13 +128,17 @@ def test_small_motion_that_does_not_repeat_has_none(media: Path) -> None:
     assert animations(encode_gray(frames, media / "small_video.mp4")) == ()
 
 
-def test_small_object_crossing_the_screen_has_none(media: Path) -> None:
-    # each frame's change is small, but it does not stay in place
+def test_pulsing_dot_crossing_the_screen_has_none(media: Path) -> None:
+    # each frame's change is small and its size pulses every 8 frames, but it does not stay in
+    # place: the union of its boxes is most of the screen
     frames = np.repeat(np.full((HEIGHT, WIDTH), 245, np.uint8)[None], FRAMES, axis=0)
     for n in range(SPIN_FIRST, SPIN_LAST + 1):
-        x = 2 * (n - SPIN_FIRST) + 40
-        frames[n, 150:170, x : x + 20] = 40
-    assert animations(encode_gray(frames, media / "crossing.mp4")) == ()
+        k = n - SPIN_FIRST
+        cv2.circle(frames[n], (30 + 2 * k, 40 + 3 * k), 6 + 4 * (k // 4 % 2), 40, -1)
+    video = encode_gray(frames, media / "crossing.mp4")
+    assert animations(video) == ()
+    anywhere = ScreenParams(loading_animation=LoadingAnimationParams(max_region_pct=100.0))
+    assert len(animations(video, params=anywhere)) == 1
 
 
 def test_repeat_period_needs_the_picture_to_come_back() -> None:

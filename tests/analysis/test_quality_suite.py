@@ -121,5 +121,7 @@ def test_bad_requests_are_refused(clip: Path) -> None:
         run_quality_suite(clip, FPS, QualityRequest(2000.0, 1000.0, ()))
     with pytest.raises(MediaError, match="outside the 320x240 picture"):
         run_quality_suite(clip, FPS, QualityRequest(0.0, 1000.0, (), Box(0, 0, 400, 100)))
+    with pytest.raises(MediaError, match="frame rate"):
+        run_quality_suite(clip, 0.0, QualityRequest(0.0, 1000.0, ()))
     with pytest.raises(ValueError, match="sample_hz"):
         QualityParams(sample_hz=0.0)

@@ -25,6 +25,7 @@ from analysis.media.vmaf import (
     vmaf_video,
     vmaf_warnings,
 )
+from analysis.media.vmaf_log import read_vmaf_log
 
 FPS, FRAMES, TRIMMED = 25, 75, 50
 THREADS = 2
@@ -211,6 +212,35 @@ def test_undecodable_input_is_a_media_error(videos: dict[str, Path], tmp_path: P
     with pytest.raises(MediaError, match=r"VMAF failed: .*the distorted video") as caught:
         run_vmaf(reference, posing, threads=THREADS)
     assert str(tmp_path) not in str(caught.value)
+
+
+def test_a_run_past_its_timeout_is_a_media_error(videos: dict[str, Path]) -> None:
+    reference = vmaf_video(videos["reference"])
+    with pytest.raises(MediaError, match="VMAF took longer than 0 s"):
+        run_vmaf(reference, reference, threads=THREADS, timeout_s=0.05)
+
+
+def test_a_libvmaf_1_log_reads_the_same(tmp_path: Path) -> None:
+    """libvmaf 1 named the model's features without the ``integer_`` prefix."""
+    rows = [
+        {"vmaf": 90.5 + n, "adm2": 0.9, "float_ms_ssim": 0.98, "psnr_y": 40.0 + n,
+         "float_ssim": 0.97, "vif_scale0": 0.5, "vif_scale1": 0.7, "vif_scale2": 0.8,
+         "vif_scale3": 1.0}
+        for n in range(2)
+    ]  # fmt: skip
+    log = tmp_path / "v1.json"
+    frames = [{"frameNum": n, "metrics": row} for n, row in enumerate(rows)]
+    log.write_text(json.dumps({"frames": frames}))
+    parsed = read_vmaf_log(log)
+    assert parsed.frame_numbers.tolist() == [0, 1]
+    assert parsed.series["vmaf"].tolist() == [90.5, 91.5]
+    assert parsed.series["vif"].tolist() == pytest.approx([0.75, 0.75])
+    assert parsed.pooled == pytest.approx(
+        {"vmaf": 91.0, "adm2": 0.9, "ms_ssim": 0.98, "psnr": 40.5, "ssim": 0.97, "vif": 0.75}
+    )
+    log.write_text(json.dumps({"frames": []}))
+    with pytest.raises(MediaError, match="scored no frame"):
+        read_vmaf_log(log)
 
 
 def test_vmaf_ffmpeg_has_libvmaf() -> None:
