@@ -1,8 +1,8 @@
 """Benchmark: `run_vmaf` end to end against the bare ffmpeg/libvmaf command (issue 5).
 
 Makes (once, kept in `.reelgraph-bench/media/`) a 20 s 1280x720 30 fps reference (testsrc2,
-x264 CRF 12) and a CRF-35 copy of it, then times, alternating, on the same pair with the same
-number of libvmaf threads:
+x264 CRF 12) and a CRF-35 copy of it, then times on the same pair, with the same number of
+libvmaf threads and alternating which goes first:
 - `run_vmaf` (filter graph, ffmpeg run, JSON log parsed into the six series, warnings);
 - the command of Netflix's ffmpeg guide written out by hand, its log left unread.
 Prints each one's wall times (median and best) and CPU time (user + sys, ffmpeg and Python), and
@@ -20,11 +20,12 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import imageio_ffmpeg
 
-from analysis.media.vmaf import run_vmaf, vmaf_ffmpeg, vmaf_video
+from analysis.media.vmaf import VmafScores, run_vmaf, vmaf_ffmpeg, vmaf_video
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / ".reelgraph-bench" / "media"
@@ -86,14 +87,23 @@ def main() -> None:
     print(f"{distorted.frame_count} frames of {reference.width}x{reference.height}, "
           f"{args.threads} libvmaf threads, {args.runs} runs each")  # fmt: skip
     timings: dict[str, list[tuple[float, float]]] = {"run_vmaf": [], "bare": []}
+    results: list[VmafScores] = []
     with tempfile.TemporaryDirectory(prefix="bench-vmaf-") as folder:
-        for _ in range(args.runs):
-            wall, cpu = time.perf_counter(), cpu_s()
-            scores = run_vmaf(reference, distorted, threads=args.threads)
-            timings["run_vmaf"].append((time.perf_counter() - wall, cpu_s() - cpu))
-            wall, cpu = time.perf_counter(), cpu_s()
+
+        def ours() -> None:
+            results.append(run_vmaf(reference, distorted, threads=args.threads))
+
+        def theirs() -> None:
             bare(reference_path, distorted_path, Path(folder) / "log.json", args.threads)
-            timings["bare"].append((time.perf_counter() - wall, cpu_s() - cpu))
+
+        jobs: dict[str, Callable[[], None]] = {"run_vmaf": ours, "bare": theirs}
+        for run in range(args.runs):
+            # alternate which goes first, so a load that changes over time favours neither
+            for name in sorted(jobs, reverse=run % 2 == 1):
+                wall, cpu = time.perf_counter(), cpu_s()
+                jobs[name]()
+                timings[name].append((time.perf_counter() - wall, cpu_s() - cpu))
+    scores = results[-1]
     assert len(scores.t_ms) == distorted.frame_count
     print(f"pooled VMAF {scores.pooled['vmaf']:.2f}, PSNR {scores.pooled['psnr']:.2f} dB")
     figures: dict[str, tuple[float, float, float]] = {}

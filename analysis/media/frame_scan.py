@@ -26,7 +26,7 @@ _PLANAR_8BIT = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p
 
 @dataclass(frozen=True)
 class Box:
-    """A region ``[x0, x1) × [y0, y1)`` in pixels, as a label's ``video_box`` gives it."""
+    """A region ``[x0, x1) x [y0, y1)`` in pixels, as a label's ``video_box`` gives it."""
 
     x0: int
     y0: int

@@ -1,4 +1,4 @@
-"""One decode pass over an interval: frame numbers, times, crops and luma against the encoder's input."""
+"""One decode pass over an interval: frame numbers, times, crops and luma against the truth."""
 
 from __future__ import annotations
 
