@@ -61,8 +61,7 @@ def label_row(label: Label) -> dict[str, Any]:
 
 
 # One round trip for any number of labels; MERGE on ids keeps a retried batch idempotent.
-_ADD = """
-MATCH (s:Session {id: $session_id})
+_WRITE_ROWS = """
 UNWIND $rows AS row
 MERGE (g:LabelGroup {id: row.label_group_id})
 ON CREATE SET g.session_id = row.session_id, g.org_id = row.org_id, g.created_at = row.created_at
@@ -72,23 +71,18 @@ MERGE (l)-[:ON]->(s)
 MERGE (l)-[:IN_GROUP]->(g)
 RETURN count(DISTINCT l.id) AS written
 """
+_ADD = "MATCH (s:Session {id: $session_id})" + _WRITE_ROWS
 _GET = "MATCH (l:Label {id: $id, org_id: $org_id}) RETURN l {.*} AS l"
 _GET_ANY = "MATCH (l:Label {id: $id}) RETURN l {.*} AS l"
 # A request's results are replaced whole: its earlier result labels go in the same statement.
-_REPLACE_RESULTS = """
+_REPLACE_RESULTS = (
+    """
 MATCH (s:Session {id: $session_id})
 OPTIONAL MATCH (old:Label {source_label_id: $source_label_id})
 DETACH DELETE old
-WITH DISTINCT s
-UNWIND $rows AS row
-MERGE (g:LabelGroup {id: row.label_group_id})
-ON CREATE SET g.session_id = row.session_id, g.org_id = row.org_id, g.created_at = row.created_at
-MERGE (l:Label {id: row.id})
-ON CREATE SET l += row
-MERGE (l)-[:ON]->(s)
-MERGE (l)-[:IN_GROUP]->(g)
-RETURN count(DISTINCT l.id) AS written
-"""
+WITH DISTINCT s"""
+    + _WRITE_ROWS
+)
 _DELETE_RESULTS = """
 MATCH (l:Label {source_label_id: $source_label_id})
 DETACH DELETE l

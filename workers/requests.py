@@ -13,13 +13,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analysis.series import Series, SeriesInfo
 from graph.analyses import AnalysisState
 from graph.errors import InvalidInput
 from graph.ids import new_id, now_s
 from graph.labels import Label
 from graph.sessions import Session, SessionStatus
 from graph.state import AppState
-from graph.timeseries import TimeSeriesPoints
+from graph.timeseries import TimeSeriesInfo, TimeSeriesPoints
 from workers.label_requests import (
     PAGE_LOAD_REQUEST,
     SCREEN_REQUEST,
@@ -144,6 +145,15 @@ async def start_request(state: AppState, label_id: str, job: str) -> ReadyReques
         return "no video"
     await report_runs(state, session.id, label.id, plan.tracked, AnalysisState.RUNNING)
     return ReadyRequest(label, session, plan, session.media_path, float(session.fps))
+
+
+def stored_series(info: SeriesInfo, series: Series) -> TimeSeriesPoints:
+    """An analysis' series as the time-series store takes it."""
+    return TimeSeriesPoints(
+        TimeSeriesInfo(info.key, info.name, info.category, info.units),
+        series.t_ms.tolist(),
+        series.values.tolist(),
+    )
 
 
 def result_label(

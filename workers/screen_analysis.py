@@ -28,9 +28,16 @@ from analysis.screen.suite import (
 )
 from graph.labels import Label
 from graph.state import AppState
-from graph.timeseries import TimeSeriesInfo, TimeSeriesPoints
+from graph.timeseries import TimeSeriesPoints
 from workers.label_requests import PAGE_LOAD_KEY, tracked_key
-from workers.requests import ReadyRequest, fail_request, finish_request, result_label, start_request
+from workers.requests import (
+    ReadyRequest,
+    fail_request,
+    finish_request,
+    result_label,
+    start_request,
+    stored_series,
+)
 
 log = logging.getLogger(__name__)
 LOW_CONTENT = "low_page_content_issue"
@@ -74,18 +81,10 @@ async def screen_analysis(ctx: dict[str, Any], *, label_id: str) -> str:
 def _screen_results(
     ready: ReadyRequest, result: ScreenResult
 ) -> tuple[list[TimeSeriesPoints], list[Label], dict[str, str | None]]:
-    series = []
-    messages: dict[str, str | None] = {}
-    for key, points in result.series.items():
-        info = SCREEN_SERIES[key]
-        series.append(
-            TimeSeriesPoints(
-                TimeSeriesInfo(info.key, info.name, info.category, info.units),
-                points.t_ms.tolist(),
-                points.values.tolist(),
-            )
-        )
-        messages[tracked_key(key)] = f"{len(points)} points."
+    series = [stored_series(SCREEN_SERIES[key], points) for key, points in result.series.items()]
+    messages: dict[str, str | None] = {
+        tracked_key(key): f"{len(points)} points." for key, points in result.series.items()
+    }
     labels: list[Label] = []
     names = ready.plan.names
     if LOW_CONTENT in names:

@@ -20,7 +20,6 @@ from analysis.quality.suite import QUALITY_SERIES, QualityRequest, QualityResult
 from analysis.screen.suite import poor_quality_intervals
 from graph.labels import Label
 from graph.state import AppState
-from graph.timeseries import TimeSeriesInfo, TimeSeriesPoints
 from workers.label_requests import (
     POOR_VIDEO_QUALITY,
     SCREEN_FREEZING,
@@ -33,6 +32,7 @@ from workers.requests import (
     finish_request,
     result_label,
     start_request,
+    stored_series,
 )
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,7 @@ async def video_quality(ctx: dict[str, Any], *, label_id: str) -> str:
         log.exception("quality suite of label %s failed unexpectedly", label_id)
         await fail_request(state, ready, "internal error in the quality suite; see the worker log")
         raise
-    series = [
-        TimeSeriesPoints(_info(key), s.t_ms.tolist(), s.values.tolist())
-        for key, s in result.series.items()
-    ]
+    series = [stored_series(QUALITY_SERIES[key], s) for key, s in result.series.items()]
     results: list[Label] = []
     messages: dict[str, str | None] = {
         tracked_key(key): f"{len(s)} points." for key, s in result.series.items()
@@ -95,11 +92,6 @@ async def video_quality(ctx: dict[str, Any], *, label_id: str) -> str:
         results += [_poor_quality_label(ready, span, mos, poor_params) for span in spans]
         messages[POOR_VIDEO_QUALITY] = f"{len(spans)} spans of poor video quality."
     return await finish_request(state, ready, series, results, messages)
-
-
-def _info(key: str) -> TimeSeriesInfo:
-    info = QUALITY_SERIES[key]
-    return TimeSeriesInfo(info.key, info.name, info.category, info.units)
 
 
 def _poor_quality_label(ready: ReadyRequest, span: Any, mos: Any, params: Any) -> Label:

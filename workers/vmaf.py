@@ -22,8 +22,8 @@ from graph.analyses import Analysis, AnalysisState
 from graph.ids import new_id, to_json
 from graph.sessions import Session, SessionStatus
 from graph.state import AppState
-from graph.timeseries import TimeSeriesInfo, TimeSeriesPoints
 from workers.progress import report
+from workers.requests import stored_series
 
 log = logging.getLogger(__name__)
 VMAF_KEY = "vmaf"
@@ -101,12 +101,8 @@ async def vmaf(
         )  # fmt: skip
         raise
     series = [
-        TimeSeriesPoints(
-            TimeSeriesInfo(info.key, info.name, info.category, info.units),
-            scores.t_ms.tolist(),
-            scores.series[key].tolist(),
-        )
-        for key, info in VMAF_SERIES.items()
+        stored_series(info, s)
+        for info, s in zip(VMAF_SERIES.values(), scores.as_series(), strict=True)
     ]
     await state.timeseries.replace(session_id, VMAF_SOURCE, series)
     pooled = {key: round(value, 6) for key, value in scores.pooled.items()}
