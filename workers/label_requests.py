@@ -24,6 +24,7 @@ from graph.sessions import Session, SessionStatus
 VIDEO_CONTENT = "video-content"
 SCREEN_REQUEST = "screen-analysis-request"
 PAGE_LOAD_REQUEST = "page-load-request"
+REQUEST_TYPES = (VIDEO_CONTENT, SCREEN_REQUEST, PAGE_LOAD_REQUEST)
 SCREEN_FREEZING = "screen_freezing"
 VIDEO_QUALITY_MOS = "video_quality_mos"
 POOR_VIDEO_QUALITY = "poor-video-quality-issue"
@@ -59,7 +60,7 @@ def has_freezing_tag(tags: Any) -> bool:
 
 
 def is_request(label_type: str) -> bool:
-    return label_type in (VIDEO_CONTENT, SCREEN_REQUEST, PAGE_LOAD_REQUEST)
+    return label_type in REQUEST_TYPES
 
 
 def plan_request(

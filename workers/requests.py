@@ -21,17 +21,10 @@ from graph.labels import Label
 from graph.sessions import Session, SessionStatus
 from graph.state import AppState
 from graph.timeseries import TimeSeriesInfo, TimeSeriesPoints
-from workers.label_requests import (
-    PAGE_LOAD_REQUEST,
-    SCREEN_REQUEST,
-    VIDEO_CONTENT,
-    RequestPlan,
-    plan_request,
-)
+from workers.label_requests import REQUEST_TYPES, RequestPlan, is_request, plan_request
 from workers.progress import forget_runs, report_runs
 
 log = logging.getLogger(__name__)
-REQUEST_TYPES = (VIDEO_CONTENT, SCREEN_REQUEST, PAGE_LOAD_REQUEST)
 MAX_WAITING_LABELS = 10_000
 
 
@@ -86,15 +79,11 @@ async def queue_waiting_requests(state: AppState, session: Session) -> int:
 async def fail_waiting_requests(state: AppState, session: Session, message: str) -> None:
     """Ingest failed: every waiting request of the session fails with its message."""
     for label in await _request_labels(state, session.id):
-        keys = await state.analysis_runs.keys_of_source(session.id, label.id)
-        if keys:
-            await report_runs(
-                state, session.id, label.id, keys, AnalysisState.ERROR,
-                messages=dict.fromkeys(keys, message),
-            )  # fmt: skip
+        await _fail_plan(state, session.id, label, message)
 
 
 async def _fail_plan(state: AppState, session_id: str, label: Label, message: str) -> None:
+    """Every run the label has fails with ``message``."""
     keys = await state.analysis_runs.keys_of_source(session_id, label.id)
     if keys:
         await report_runs(
@@ -105,6 +94,8 @@ async def _fail_plan(state: AppState, session_id: str, label: Label, message: st
 
 async def forget_request(state: AppState, label: Label) -> None:
     """A request label is going: delete its result labels, its points and its runs."""
+    if not is_request(label.label_type):
+        return
     await state.labels.delete_results(label.id)
     await state.timeseries.delete_source(label.session_id, label.id)
     await forget_runs(state, label.session_id, label.id)

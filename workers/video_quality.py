@@ -49,7 +49,7 @@ async def video_quality(ctx: dict[str, Any], *, label_id: str) -> str:
     request = QualityRequest(
         start_ms=label.start_ms,
         end_ms=label.end_ms,
-        keys=tuple(n for n in ready.plan.names),
+        keys=ready.plan.names,
         box=ready.plan.box,
         params=quality_params,
     )

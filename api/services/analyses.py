@@ -31,6 +31,14 @@ class AnalysisStatusResult:
     session_id: str
 
 
+def wait_budget_s(state: AppState, timeout: float | None) -> float:
+    """Seed 000's timeout as seconds to wait: < 0 or omitted waits until done, capped by
+    ``analysis_wait_max_s`` so no request hangs forever; 0 does not wait."""
+    if timeout is None or math.isnan(timeout) or timeout < 0:
+        return state.settings.analysis_wait_max_s
+    return min(timeout, state.settings.analysis_wait_max_s)
+
+
 def _format_seconds(timeout: float) -> str:
     return f"{timeout:g}"
 
@@ -91,10 +99,7 @@ async def analysis_status(
                 f"Supported: {', '.join(sorted(TRACKABLE))}.",
                 session_id,
             )
-    if timeout is None or math.isnan(timeout) or timeout < 0:
-        budget = state.settings.analysis_wait_max_s
-    else:
-        budget = min(timeout, state.settings.analysis_wait_max_s)
+    budget = wait_budget_s(state, timeout)
     deadline = time.monotonic() + budget
     while True:
         analyses = await state.analyses.of_session(session_id, track)

@@ -7,10 +7,10 @@ warnings about mismatched inputs) and ``error`` (with its message).
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from dataclasses import dataclass
 
+from api.services.analyses import wait_budget_s
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis, AnalysisState
@@ -80,11 +80,7 @@ async def request_vmaf(
     _require_video(reference, "reference")
     analysis = await start_vmaf(state, distorted.id, reference.id, phone_model=phone_model)
     assert analysis is not None
-    if timeout is None or math.isnan(timeout) or timeout < 0:
-        budget = state.settings.analysis_wait_max_s
-    else:
-        budget = min(timeout, state.settings.analysis_wait_max_s)
-    deadline = time.monotonic() + budget
+    deadline = time.monotonic() + wait_budget_s(state, timeout)
     current = analysis
     while not current.state.finished and time.monotonic() < deadline:
         await asyncio.sleep(min(POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
