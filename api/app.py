@@ -13,15 +13,19 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.auth_middleware import AuthMiddleware
+from api.graphql.limits import QueryLimits
 from api.graphql.schema import build_schema
 from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
+from api.input_middleware import InputStringsMiddleware
 from api.playground import STATIC_DIR
+from api.request_body import BodyReadTimeoutMiddleware, UploadSizeLimitMiddleware
 from api.rest import face_json, frames
 from api.rest.files import upload_file
 from api.rest.label_keyframes import label_keyframe_jpeg
 from api.rest.media_proxy import media_proxy
 from api.rest.video import stream_video
 from api.services.health import component_health
+from graph.file_modes import apply_private_umask
 from graph.runtime import close_state, open_state
 from graph.settings import Settings, load_settings
 from graph.state import AppState
@@ -57,8 +61,10 @@ def _file_routes() -> list[Route]:
 
 def create_app(settings: Settings | None = None, *, state: AppState | None = None) -> Starlette:
     """Build the app; given a ``state`` it uses those stores, else it opens them at start-up."""
+    apply_private_umask()  # uploads, media and renders it writes are not world-readable
     settings = settings or (state.settings if state else load_settings())
-    graphql = ReelgraphGraphQL(build_schema(settings.graphql_max_depth))
+    limits = QueryLimits.from_settings(settings)
+    graphql = ReelgraphGraphQL(build_schema(limits), limits)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -88,7 +94,19 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
             ),
             *_file_routes(),
         ],
-        middleware=[Middleware(AuthMiddleware)],
+        # unstorable strings in a path or query are refused before anything reads them
+        middleware=[
+            # slow bodies get 408 whoever reads them (auth peeks at login bodies)
+            Middleware(
+                BodyReadTimeoutMiddleware,
+                idle_s=settings.body_read_timeout_s,
+                total_s=settings.body_read_total_s,
+            ),
+            Middleware(InputStringsMiddleware),
+            Middleware(AuthMiddleware),
+            # createIdentity's images: the body stops at the cap instead of being stored first
+            Middleware(UploadSizeLimitMiddleware, max_bytes=settings.graphql_upload_max_bytes),
+        ],
         lifespan=lifespan,
     )
     if state is not None:

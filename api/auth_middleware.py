@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi_errors import send_error
+from api.json_limits import loads_json
 from api.services.auth import authenticate
 from graph.errors import ReelgraphError
 
@@ -51,10 +50,10 @@ class AuthMiddleware:
                 state, headers.get("x-api-key"), headers.get("authorization")
             )
         except ReelgraphError as exc:
-            await _reject(scope, send, exc)
+            await send_error(scope, send, exc, 401)
             return
         if not principal.has_scope("file"):
-            await _reject(
+            await send_error(
                 scope,
                 send,
                 ReelgraphError("this key lacks the 'file' scope", code="FORBIDDEN"),
@@ -102,9 +101,9 @@ def _replay(body: bytes) -> Receive:
 def is_login_only(body: bytes) -> bool:
     """True for a GraphQL request whose only operation selects only ``login``."""
     try:
-        payload = json.loads(body)
+        payload = loads_json(body)  # a deeply nested body is no login: 401, not a 500
         document = parse(payload["query"])
-    except (ValueError, KeyError, TypeError, GraphQLError):
+    except (ValueError, KeyError, TypeError, GraphQLError, RecursionError):
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or len(document.definitions) != 1:
@@ -117,20 +116,3 @@ def is_login_only(body: bytes) -> bool:
         and isinstance(selections[0], FieldNode)
         and selections[0].name.value == "login"
     )
-
-
-async def _reject(scope: Scope, send: Send, exc: ReelgraphError, status: int = 401) -> None:
-    body: dict[str, Any]
-    if scope["path"] == "/graphql":
-        body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
-    else:
-        body = {"success": False, "error": {"code": exc.code, "message": exc.message}}
-    payload = json.dumps(body).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(payload)).encode()),
-    ]
-    if status == 401:
-        headers.append((b"www-authenticate", b'Bearer realm="reelgraph"'))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})

@@ -1,4 +1,4 @@
-"""The ``reelgraph`` command: up, demo, apikey create, token create, schema."""
+"""The ``reelgraph`` command: up, demo, apikey create|list|revoke, token create, schema."""
 
 from __future__ import annotations
 
@@ -6,10 +6,20 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from graph.errors import ReelgraphError
+from graph.file_modes import apply_private_umask
+from graph.orgs import ApiKey
 from graph.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from graph.state import AppState
+
+T = TypeVar("T")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -35,38 +45,68 @@ def cmd_demo(args: argparse.Namespace) -> None:
     asyncio.run(run_demo(_settings(args), once=args.once))
 
 
-def cmd_apikey_create(args: argparse.Namespace) -> None:
-    from api.services.auth import create_api_key
+def _with_state(args: argparse.Namespace, use: Callable[[AppState], Awaitable[T]]) -> T:
+    """Run ``use`` against the stack that `reelgraph up` runs on this data directory."""
     from graph.embedded.stack import read_state
     from graph.runtime import close_state, open_state
 
-    async def create() -> str:
+    async def run() -> T:
         state = await open_state(read_state(_settings(args)), prepare=False)
         try:
-            key, _ = await create_api_key(state.orgs, args.org, args.scope or ["file"], args.name)
+            return await use(state)
         finally:
             await close_state(state)
+
+    return asyncio.run(run())
+
+
+def cmd_apikey_create(args: argparse.Namespace) -> None:
+    from api.services.auth import create_api_key
+
+    async def create(state: AppState) -> str:
+        key, _ = await create_api_key(state.orgs, args.org, args.scope or ["file"], args.name)
         return key
 
-    key = asyncio.run(create())
+    key = _with_state(args, create)
     print(f"API key for org {args.org!r} (shown once; only its hash is stored):", file=sys.stderr)
     print(key)
 
 
+def _when(epoch_s: float | None) -> str:
+    if epoch_s is None:
+        return "-"
+    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cmd_apikey_list(args: argparse.Namespace) -> None:
+    async def listing(state: AppState) -> list[ApiKey]:
+        return await state.orgs.list_api_keys(args.org)
+
+    print("ID\tORG\tNAME\tSCOPES\tCREATED\tREVOKED")
+    for key in _with_state(args, listing):
+        fields = (key.id, key.org_name, key.name or "-", ",".join(key.scopes))
+        print("\t".join((*map(str, fields), _when(key.created_at), _when(key.revoked_at))))
+
+
+def cmd_apikey_revoke(args: argparse.Namespace) -> None:
+    from api.services.auth import revoke_api_key
+
+    async def revoke(state: AppState) -> ApiKey:
+        return await revoke_api_key(state, args.key_id)
+
+    key = _with_state(args, revoke)
+    print(f"revoked API key {key.id} of org {key.org_name!r} and every token issued for it")
+
+
 def cmd_token_create(args: argparse.Namespace) -> None:
-    from api.services.auth import issue_jwt, principal_for_api_key
-    from graph.embedded.stack import read_state
-    from graph.runtime import close_state, open_state
+    from api.services.auth import check_ttl, issue_jwt, principal_for_api_key
 
-    async def create() -> str:
-        state = await open_state(read_state(_settings(args)), prepare=False)
-        try:
-            principal = await principal_for_api_key(state, args.api_key)
-            return issue_jwt(state.jwt_secret, principal, args.ttl or state.settings.jwt_ttl_s)
-        finally:
-            await close_state(state)
+    async def create(state: AppState) -> str:
+        ttl = check_ttl(state.settings, args.ttl)
+        principal = await principal_for_api_key(state, args.api_key)
+        return issue_jwt(state.jwt_secret, principal, ttl)
 
-    print(asyncio.run(create()))
+    print(_with_state(args, create))
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
@@ -102,11 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", help="a note to recognise the key by")
     data_dir(create)
     create.set_defaults(func=cmd_apikey_create)
+    listing = apikey.add_parser("list", help="list API keys (ids, orgs, scopes, revocations)")
+    listing.add_argument("--org", help="only this org's keys")
+    data_dir(listing)
+    listing.set_defaults(func=cmd_apikey_list)
+    revoke = apikey.add_parser(
+        "revoke", help="revoke an API key and every token issued for it, at once"
+    )
+    revoke.add_argument("key_id", help="the key's id (see `reelgraph apikey list`)")
+    data_dir(revoke)
+    revoke.set_defaults(func=cmd_apikey_revoke)
 
     token = sub.add_parser("token", help="JWTs").add_subparsers(dest="action", required=True)
     tcreate = token.add_parser("create", help="a JWT for an API key")
     tcreate.add_argument("--api-key", required=True)
-    tcreate.add_argument("--ttl", type=int, help="seconds (REELGRAPH_JWT_TTL_S, 3600)")
+    tcreate.add_argument(
+        "--ttl",
+        type=int,
+        help="seconds (REELGRAPH_JWT_TTL_S, 3600; at most REELGRAPH_JWT_TTL_MAX_S, 30 days)",
+    )
     data_dir(tcreate)
     tcreate.set_defaults(func=cmd_token_create)
 
@@ -116,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    apply_private_umask()  # before the data directory, logs or servers are created
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+from api.access_log import omit_graphql_query_strings
 from api.app import create_app
 from graph.embedded import processes
 from graph.embedded.stack import EmbeddedStack, start_stack
@@ -99,7 +100,10 @@ async def serve(
             port=settings.port,
             log_level="info",
             lifespan="on",
+            # the protocol's own per-message limit; the view refuses larger ones too
+            ws_max_size=settings.graphql_max_body_bytes,
         )
+        omit_graphql_query_strings()  # after uvicorn.Config has configured logging
         server = _Server(config)
         serving = asyncio.create_task(server.serve())
         if after_start is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph.backend import GraphBackend
@@ -22,6 +22,9 @@ class ApiKey:
     org_id: str
     scopes: tuple[str, ...]
     name: str | None = None
+    created_at: float | None = None
+    revoked_at: float | None = None  # a revoked key (and every token from it) is refused
+    org_name: str | None = field(default=None, compare=False)
 
 
 def hash_api_key(key: str) -> str:
@@ -40,10 +43,36 @@ CREATE (k:ApiKey {id: $id, org_id: $org_id, hash: $hash, scopes: $scopes, name: 
                   created_at: $now})-[:OF]->(o)
 RETURN k.id AS id
 """
-_FIND_KEY = """
-MATCH (k:ApiKey {hash: $hash})
-RETURN k.id AS id, k.org_id AS org_id, k.scopes AS scopes, k.name AS name
+_KEY_RETURN = """
+RETURN k.id AS id, k.org_id AS org_id, k.scopes AS scopes, k.name AS name,
+       k.created_at AS created_at, k.revoked_at AS revoked_at, o.name AS org_name
 """
+_FIND_KEY = "MATCH (k:ApiKey {hash: $hash})-[:OF]->(o:Org) WHERE k.revoked_at IS NULL" + _KEY_RETURN
+_FIND_KEY_BY_ID = (
+    "MATCH (k:ApiKey {id: $id})-[:OF]->(o:Org) WHERE k.revoked_at IS NULL" + _KEY_RETURN
+)
+_LIST_KEYS = (
+    "MATCH (k:ApiKey)-[:OF]->(o:Org) WHERE $org IS NULL OR o.name = $org"
+    + _KEY_RETURN
+    + "ORDER BY o.name, k.created_at, k.id"
+)
+# revoking twice keeps the first time
+_REVOKE_KEY = (
+    "MATCH (k:ApiKey {id: $id})-[:OF]->(o:Org) "
+    "SET k.revoked_at = coalesce(k.revoked_at, $now)" + _KEY_RETURN
+)
+
+
+def _key(row: dict[str, Any]) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        org_id=row["org_id"],
+        scopes=tuple(row["scopes"] or ()),
+        name=row["name"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+        org_name=row["org_name"],
+    )
 
 
 class OrgStore:
@@ -60,21 +89,33 @@ class OrgStore:
         self, org_id: str, key: str, scopes: tuple[str, ...], name: str | None = None
     ) -> ApiKey:
         key_id = new_id()
+        now = now_s()
         params: dict[str, Any] = {
             "org_id": org_id,
             "id": key_id,
             "hash": hash_api_key(key),
             "scopes": list(scopes),
             "name": name,
-            "now": now_s(),
+            "now": now,
         }
         await self.graph.run(_CREATE_KEY, params)
-        return ApiKey(id=key_id, org_id=org_id, scopes=scopes, name=name)
+        return ApiKey(id=key_id, org_id=org_id, scopes=scopes, name=name, created_at=now)
 
     async def find_api_key(self, key: str) -> ApiKey | None:
+        """The active (not revoked) key with this secret."""
         row = await self.graph.read_one(_FIND_KEY, {"hash": hash_api_key(key)})
-        if row is None:
-            return None
-        return ApiKey(
-            id=row["id"], org_id=row["org_id"], scopes=tuple(row["scopes"] or ()), name=row["name"]
-        )
+        return None if row is None else _key(row)
+
+    async def find_api_key_by_id(self, key_id: str) -> ApiKey | None:
+        """The active (not revoked) key with this id: what a JWT names in its ``sub``."""
+        row = await self.graph.read_one(_FIND_KEY_BY_ID, {"id": key_id})
+        return None if row is None else _key(row)
+
+    async def list_api_keys(self, org_name: str | None = None) -> list[ApiKey]:
+        """Every key (revoked ones too), of one org or of all."""
+        return [_key(row) for row in await self.graph.read(_LIST_KEYS, {"org": org_name})]
+
+    async def revoke_api_key(self, key_id: str) -> ApiKey | None:
+        """Mark the key revoked (it is kept, for the record); None when there is no such key."""
+        rows = await self.graph.run(_REVOKE_KEY, {"id": key_id, "now": now_s()})
+        return _key(rows[0]) if rows else None

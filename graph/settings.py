@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graph.errors import InvalidInput
+from graph.file_modes import make_private_dir
 
 
 def _int(name: str, default: int) -> int:
@@ -71,11 +72,25 @@ class Settings:
     graph_name: str = "reelgraph"
     jwt_secret: str | None = None
     jwt_ttl_s: int = 3600
+    jwt_ttl_max_s: int = 30 * 24 * 3600  # the longest token `login` and `token create` issue
     max_upload_bytes: int = 2 * 1024**3
+    # uploads and request bodies: limits enforced while the bytes stream in
+    graphql_upload_max_bytes: int = 100 * 1024**2  # a whole multipart /graphql request
+    max_image_bytes: int = 20 * 1024**2  # one image (createIdentity's gallery photos)
+    max_image_pixels: int = 40_000_000  # width x height from the header, before decoding
+    image_decode_concurrency: int = 2  # images decoded at once by the API process
+    body_read_timeout_s: float = 30.0  # longest wait for the next chunk of a request body
+    body_read_total_s: float = 3600.0  # longest time to read a whole request body
     url_fetch_max_bytes: int = 2 * 1024**3
     url_fetch_timeout_s: float = 300.0
     url_allow_private: bool = False
     graphql_max_depth: int = 12
+    # the rest of the GraphQL query limits (api/graphql/limits.py)
+    graphql_max_body_bytes: int = 2 * 1024**2  # a JSON body or a WebSocket message
+    graphql_max_tokens: int = 5_000
+    graphql_max_aliases: int = 30
+    graphql_max_cost: int = 50_000  # fields a response may hold, lists counted by page size
+    graphql_max_list_length: int = 10_000  # items of any list in the variables
     analysis_wait_max_s: float = 3600.0
     ingest_timeout_s: int = 1800
     worker_max_jobs: int = 4
@@ -116,6 +131,8 @@ class Settings:
     video_analysis_timeout_s: int = 1800
     vmaf_reference_limit_mib: float = 46081.54  # seed 000's limit on the reference's raw YUV
     vmaf_timeout_s: int = 3600
+    # untrusted media: pictures larger than this are refused at ingest (8K is 33.2 MP)
+    max_video_pixels: int = 36_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -158,11 +175,23 @@ def load_settings(**overrides: object) -> Settings:
         graph_name=os.environ.get("REELGRAPH_GRAPH_NAME") or "reelgraph",
         jwt_secret=os.environ.get("REELGRAPH_JWT_SECRET") or None,
         jwt_ttl_s=_int("REELGRAPH_JWT_TTL_S", 3600),
+        jwt_ttl_max_s=_int("REELGRAPH_JWT_TTL_MAX_S", 30 * 24 * 3600),
         max_upload_bytes=_int("REELGRAPH_MAX_UPLOAD_BYTES", 2 * 1024**3),
+        graphql_upload_max_bytes=_int("REELGRAPH_GRAPHQL_UPLOAD_MAX_BYTES", 100 * 1024**2),
+        max_image_bytes=_int("REELGRAPH_MAX_IMAGE_BYTES", 20 * 1024**2),
+        max_image_pixels=_int("REELGRAPH_MAX_IMAGE_PIXELS", 40_000_000),
+        image_decode_concurrency=_int("REELGRAPH_IMAGE_DECODE_CONCURRENCY", 2),
+        body_read_timeout_s=_float("REELGRAPH_BODY_READ_TIMEOUT_S", 30.0),
+        body_read_total_s=_float("REELGRAPH_BODY_READ_TOTAL_S", 3600.0),
         url_fetch_max_bytes=_int("REELGRAPH_URL_FETCH_MAX_BYTES", 2 * 1024**3),
         url_fetch_timeout_s=_float("REELGRAPH_URL_FETCH_TIMEOUT_S", 300.0),
         url_allow_private=_bool("REELGRAPH_URL_ALLOW_PRIVATE", False),
         graphql_max_depth=_int("REELGRAPH_GRAPHQL_MAX_DEPTH", 12),
+        graphql_max_body_bytes=_int("REELGRAPH_GRAPHQL_MAX_BODY_BYTES", 2 * 1024**2),
+        graphql_max_tokens=_int("REELGRAPH_GRAPHQL_MAX_TOKENS", 5_000),
+        graphql_max_aliases=_int("REELGRAPH_GRAPHQL_MAX_ALIASES", 30),
+        graphql_max_cost=_int("REELGRAPH_GRAPHQL_MAX_COST", 50_000),
+        graphql_max_list_length=_int("REELGRAPH_GRAPHQL_MAX_LIST_LENGTH", 10_000),
         analysis_wait_max_s=_float("REELGRAPH_ANALYSIS_WAIT_MAX_S", 3600.0),
         ingest_timeout_s=_int("REELGRAPH_INGEST_TIMEOUT_S", 1800),
         worker_max_jobs=_int("REELGRAPH_WORKER_MAX_JOBS", 4),
@@ -197,10 +226,14 @@ def load_settings(**overrides: object) -> Settings:
         video_analysis_timeout_s=_int("REELGRAPH_VIDEO_ANALYSIS_TIMEOUT_S", 1800),
         vmaf_reference_limit_mib=_float("REELGRAPH_VMAF_REFERENCE_LIMIT_MIB", 46081.54),
         vmaf_timeout_s=_int("REELGRAPH_VMAF_TIMEOUT_S", 3600),
+        max_video_pixels=_int("REELGRAPH_MAX_VIDEO_PIXELS", 36_000_000),
     )
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]
     return settings
+
+
+MIN_JWT_SECRET_BYTES = 32
 
 
 def resolve_jwt_secret(settings: Settings) -> str:
@@ -210,13 +243,22 @@ def resolve_jwt_secret(settings: Settings) -> str:
     next to the data is fine for one machine, not for a deployment with several API replicas.
     """
     if settings.jwt_secret:
+        if (
+            settings.environment != "development"
+            and len(settings.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES
+        ):
+            raise InvalidInput(
+                f"REELGRAPH_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes when "
+                "REELGRAPH_ENV is not development (HS256 keys are only as strong as they are long)",
+                code="WEAK_JWT_SECRET",
+            )
         return settings.jwt_secret
     if settings.environment != "development":
         raise InvalidInput("REELGRAPH_JWT_SECRET must be set when REELGRAPH_ENV is not development")
     path = settings.data_dir / "jwt.secret"
     if path.exists():
         return path.read_text().strip()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     secret = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:

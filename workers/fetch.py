@@ -1,69 +1,44 @@
-"""Download a URL to disk with size and time limits, refusing private addresses by default."""
+"""Download a URL to disk with size and time limits, refusing private addresses by default.
+
+Hosts, addresses and redirects are checked, and every request pinned to its checked address,
+by :mod:`workers.outbound` (shared with the media proxy). ``REELGRAPH_URL_ALLOW_PRIVATE`` lets
+URLs reach private addresses; metadata and link-local ones stay refused.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from analysis.errors import MediaError
-
-MAX_REDIRECTS = 5
-
-
-# Cloud metadata endpoints (AWS, AWS over IPv6, Alibaba): never fetched, even from a host
-# that is otherwise allowed to resolve to a private address.
-METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(ip) for ip in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+from workers.outbound import (
+    AddressPolicy,
+    InvalidURL,
+    UpstreamError,
+    URLForbidden,
+    address_kind,
+    checked_address,
+    get_pinned,
+    parse_target,
+    pinned_client,
 )
-CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
-AddressKind = Literal["public", "private", "forbidden"]
+__all__ = ["address_kind", "check_host", "download"]
 
-
-def address_kind(ip: str) -> AddressKind:
-    """``public``; ``private`` (loopback, RFC 1918, fc00::/7, CGNAT); or ``forbidden`` always.
-
-    IPv4-mapped and 6to4 IPv6 addresses are judged by the IPv4 address they carry.
-    """
-    addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address):
-        addr = addr.ipv4_mapped or addr.sixtofour or addr
-    if addr.is_loopback:  # before is_reserved, which ::1 (in ::/8) also is
-        return "private"
-    if (
-        addr in METADATA_ADDRESSES
-        or addr.is_link_local
-        or addr.is_multicast
-        or addr.is_reserved
-        or addr.is_unspecified
-    ):
-        return "forbidden"
-    if addr.is_private or addr in CGNAT:
-        return "private"
-    return "public" if addr.is_global else "forbidden"
+CONNECT_TIMEOUT_S = 30.0
+CHUNK_BYTES = 1024 * 1024
 
 
-async def check_host(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and hosts resolving to anything but public addresses."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MediaError(f"refusing to fetch {url!r}: only http and https URLs are allowed")
-    if allow_private:
-        return
-    loop = asyncio.get_running_loop()
+async def check_host(url: str, allow_private: bool) -> str:
+    """The address ``url`` would be fetched from; MediaError when it may not be fetched."""
     try:
-        infos = await loop.getaddrinfo(parts.hostname, parts.port or 80, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise MediaError(f"cannot resolve host {parts.hostname!r}") from exc
-    for info in infos:
-        if address_kind(str(info[4][0])) != "public":
-            raise MediaError(f"refusing to fetch from {parts.hostname}: not a public address")
+        return await checked_address(parse_target(url), AddressPolicy(allow_private=allow_private))
+    except (InvalidURL, URLForbidden) as exc:
+        raise MediaError(f"refusing to fetch the URL: {exc.message}") from exc
+    except UpstreamError as exc:
+        raise MediaError(f"downloading the URL failed: {exc.message}") from exc
 
 
 async def download(
@@ -71,31 +46,28 @@ async def download(
 ) -> int:
     """Stream ``url`` into ``target`` (via a temp file); returns the byte count."""
     tmp = target.with_name(target.name + ".part")
+    policy = AddressPolicy(allow_private=allow_private)
     try:
-        async with (
-            asyncio.timeout(timeout_s),
-            httpx.AsyncClient(follow_redirects=False, timeout=30.0) as client,
-        ):
-            for _ in range(MAX_REDIRECTS + 1):
-                await check_host(url, allow_private)
-                async with client.stream("GET", url) as response:
-                    if response.is_redirect:
-                        url = urljoin(url, response.headers.get("location", ""))
-                        continue
-                    if response.status_code != 200:
-                        raise MediaError(f"downloading the URL failed: HTTP {response.status_code}")
-                    size = 0
-                    with tmp.open("wb") as fh:
-                        async for chunk in response.aiter_bytes(1024 * 1024):
-                            size += len(chunk)
-                            if size > max_bytes:
-                                raise MediaError(
-                                    f"the URL's media is larger than {max_bytes} bytes"
-                                )
-                            fh.write(chunk)
-                    tmp.replace(target)
-                    return size
-            raise MediaError("too many redirects")
+        async with asyncio.timeout(timeout_s), pinned_client(CONNECT_TIMEOUT_S) as client:
+            response = await get_pinned(client, url, policy)
+            try:
+                if response.status_code != 200:
+                    raise MediaError(f"downloading the URL failed: HTTP {response.status_code}")
+                size = 0
+                with tmp.open("wb") as fh:
+                    async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise MediaError(f"the URL's media is larger than {max_bytes} bytes")
+                        fh.write(chunk)
+            finally:
+                await response.aclose()
+        tmp.replace(target)
+        return size
+    except (InvalidURL, URLForbidden) as exc:
+        raise MediaError(f"refusing to fetch the URL: {exc.message}") from exc
+    except UpstreamError as exc:
+        raise MediaError(f"downloading the URL failed: {exc.message}") from exc
     except TimeoutError as exc:
         raise MediaError(f"downloading the URL took longer than {timeout_s:.0f} s") from exc
     except httpx.HTTPError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ async def _ingest_media(
             )
     await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.2)
 
-    info: MediaInfo = await loop.run_in_executor(executor, probe, source)
+    check_probe = partial(probe, source, max_pixels=state.settings.max_video_pixels)
+    info: MediaInfo = await loop.run_in_executor(executor, check_probe)
     await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.4)
     props: dict[str, Any] = {
         "media_path": str(source),

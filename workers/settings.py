@@ -11,6 +11,7 @@ import cv2
 from arq import func
 from arq.connections import RedisSettings
 
+from graph.file_modes import apply_private_umask
 from graph.runtime import close_state, open_state
 from graph.settings import Settings, load_settings
 from workers.chunks import detect_chunks
@@ -60,6 +61,7 @@ def _pool_process_setup() -> None:
 
 async def startup(ctx: dict[str, Any]) -> None:
     """Open the stores and the process pool for CPU-bound work, once per worker process."""
+    apply_private_umask()  # the media it downloads and derives are not world-readable
     settings = load_settings()
     ctx["state"] = await open_state(settings)
     ctx["pool_executor"] = ProcessPoolExecutor(

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.errors import MediaError
+from analysis.media.untrusted import ffmpeg_input
 
 _SHOWINFO = re.compile(r"n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.e+-]+).*?\bs:(\d+)x(\d+)")
 _WAIT_S = 120.0
@@ -43,7 +44,7 @@ def _command(path: Path, sel: FrameSelection) -> list[str]:
     cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "info"]
     if sel.seek_s > 0:
         cmd += ["-ss", f"{sel.seek_s:.6f}"]
-    cmd += ["-copyts", "-i", str(path), "-map", "0:v:0", "-an", "-sn", "-dn"]
+    cmd += [*ffmpeg_input(path, "-copyts"), "-map", "0:v:0", "-an", "-sn", "-dn"]
     cmd += ["-vf", f"select={cond},showinfo", "-fps_mode", "passthrough"]
     cmd += ["-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"]
     return cmd

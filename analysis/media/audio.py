@@ -7,6 +7,7 @@ from pathlib import Path
 
 from analysis.errors import MediaError
 from analysis.media.probe import ffmpeg_error_text
+from analysis.media.untrusted import ffmpeg_input
 
 ANALYSIS_SAMPLE_RATE = 16_000
 
@@ -15,7 +16,7 @@ def extract_wav_16k_mono(source: Path, target: Path, timeout: float = 1800) -> P
     """Write ``target`` atomically (temp file, then rename); MediaError on failure."""
     tmp = target.with_suffix(".part.wav")
     cmd = [
-        "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), "-vn", "-ac", "1",
+        "ffmpeg", "-nostdin", "-v", "error", "-y", *ffmpeg_input(source), "-vn", "-ac", "1",
         "-ar", str(ANALYSIS_SAMPLE_RATE), "-c:a", "pcm_s16le", str(tmp),
     ]  # fmt: skip
     try:

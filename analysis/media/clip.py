@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.media.frames import Keyframe
+from analysis.media.untrusted import ffmpeg_input
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def clip_command(
             f",drawtext=text='CLIP  frame %{{eif\\:n+{frames.start}\\:d}}'"
             ":x=12:y=12:fontsize=h/14:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6"
         )
-    cmd = ["ffmpeg", "-nostdin", "-v", "error", *seek_args(keyframe, fps), "-i", str(source)]
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", *ffmpeg_input(source, *seek_args(keyframe, fps))]
     cmd += ["-map", "0:v:0", "-vf", video, "-frames:v", str(frames.count)]
     cmd += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
     if audio:

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from analysis.errors import MediaError
+from analysis.media.untrusted import PYAV_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def open_video(
     path: Path,
 ) -> Iterator[tuple[av.container.InputContainer, av.video.stream.VideoStream]]:
     try:
-        container = av.open(str(path))
+        container = av.open(f"file:{path}", options=PYAV_OPTIONS)
     except (av.FFmpegError, OSError) as exc:
         raise MediaError(f"cannot open the video: {exc}") from exc
     try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.errors import MediaError
+from analysis.media.untrusted import ffmpeg_input
 
 INDEX_TIMEOUT_S = 600
 
@@ -20,10 +21,9 @@ class PacketScan:
 
 def scan_video_packets(path: Path, timeout: float = INDEX_TIMEOUT_S) -> PacketScan:
     """Read every video packet header (no decoding): fast even for long files."""
-    cmd = [
-        "ffprobe", "-v", "error", "-select_streams", "v:0",
-        "-show_entries", "packet=pts_time,dts_time,flags,pos", "-of", "csv=p=0", str(path),
-    ]  # fmt: skip
+    entries = "packet=pts_time,dts_time,flags,pos"
+    cmd = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", entries]
+    cmd += ["-of", "csv=p=0", *ffmpeg_input(path)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:

@@ -19,6 +19,7 @@ from analysis.errors import MediaError
 from analysis.media.clip import FrameRange, frame_time_s
 from analysis.media.frames import FrameNumbering, Keyframe, open_video
 from analysis.media.segment import FRAGMENTED_MP4
+from analysis.media.untrusted import ffmpeg_input
 
 HIGHLIGHT = (0, 215, 255)  # BGR amber
 OTHER = (80, 220, 80)
@@ -117,8 +118,8 @@ def encode_command(
     cmd += ["-s", f"{width}x{height}", "-framerate", f"{fps:.6f}", "-i", "pipe:0"]
     if audio:
         start_s = frame_time_s(keyframe, frames.start, fps)
-        cmd += ["-seek_timestamp", "1", "-ss", f"{start_s:.6f}"]
-        cmd += ["-t", f"{frames.count / fps:.6f}", "-i", str(source)]
+        seek = ["-seek_timestamp", "1", "-ss", f"{start_s:.6f}", "-t", f"{frames.count / fps:.6f}"]
+        cmd += ffmpeg_input(source, *seek)
         cmd += ["-map", "0:v", "-map", "1:a:0?", "-c:a", "aac", "-b:a", "128k"]
     else:
         cmd += ["-map", "0:v"]

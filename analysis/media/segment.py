@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.media.untrusted import ffmpeg_input
+
 FRAGMENTED_MP4 = ["-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof"]
 
 
@@ -18,10 +20,8 @@ def stream_copy_command(
 
     Input seeking with stream copy starts at the keyframe at or before ``start_s``.
     """
-    cmd = ["ffmpeg", "-nostdin", "-v", "error"]
-    if start_s is not None and start_s > 0:
-        cmd += ["-ss", f"{start_s:.6f}"]
-    cmd += ["-i", str(source)]
+    seek = ["-ss", f"{start_s:.6f}"] if start_s is not None and start_s > 0 else []
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", *ffmpeg_input(source, *seek)]
     if duration_s is not None:
         cmd += ["-t", f"{duration_s:.6f}"]
     cmd += ["-map", "0:v:0?"]

@@ -36,6 +36,7 @@ import numpy as np
 
 from analysis.errors import MediaError
 from analysis.media.probe import ffmpeg_error_text
+from analysis.media.untrusted import ffmpeg_input
 
 SCAN_WIDTH = 96
 SCAN_HEIGHT = 54
@@ -74,7 +75,11 @@ def content_scores(hsv: np.ndarray, previous: np.ndarray | None = None) -> np.nd
         return np.zeros(0)
     frames = hsv if previous is None else np.concatenate([previous[None], hsv])
     diffs = np.abs(np.diff(frames.astype(np.int16), axis=0))
-    scores = diffs.reshape(len(diffs), -1).mean(axis=1, dtype=np.float64)
+    # reshape with the size spelled out: a one-frame batch has no diffs, and -1 cannot be
+    # inferred from zero elements
+    scores = diffs.reshape(len(diffs), int(np.prod(frames.shape[1:]))).mean(
+        axis=1, dtype=np.float64
+    )
     return scores if previous is not None else np.concatenate([[0.0], scores])
 
 
@@ -103,7 +108,7 @@ def shots_from_cuts(cuts: Sequence[int], frame_count: int) -> tuple[Shot, ...]:
 
 def _command(path: Path) -> list[str]:
     return [
-        "ffmpeg", "-nostdin", "-v", "error", "-skip_loop_filter", "all", "-i", str(path),
+        "ffmpeg", "-nostdin", "-v", "error", *ffmpeg_input(path, "-skip_loop_filter", "all"),
         "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", f"scale={SCAN_WIDTH}:{SCAN_HEIGHT}:flags=area", "-fps_mode", "passthrough",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",

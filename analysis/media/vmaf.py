@@ -40,6 +40,7 @@ import numpy as np
 
 from analysis.errors import MediaError
 from analysis.media.probe import ffmpeg_error_text, probe
+from analysis.media.untrusted import ffmpeg_input
 from analysis.media.vmaf_log import read_vmaf_log
 from analysis.series import Series, SeriesInfo
 
@@ -109,7 +110,7 @@ def vmaf_ffmpeg() -> str:
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         raise MediaError(f"no ffmpeg for VMAF: imageio-ffmpeg's binary cannot run ({exc})") from exc
     if not any(line.split()[1:2] == ["libvmaf"] for line in proc.stdout.splitlines()):
-        raise MediaError(f"the ffmpeg at {exe} has no libvmaf filter: VMAF cannot run")
+        raise MediaError("imageio-ffmpeg's ffmpeg has no libvmaf filter: VMAF cannot run")
     return exe
 
 
@@ -187,7 +188,7 @@ def vmaf_command(
         f"[main][reference]libvmaf={libvmaf}"
     )
     return [vmaf_ffmpeg(), "-nostdin", "-hide_banner", "-v", "error",
-            "-i", str(distorted.path), "-i", str(reference.path),
+            *ffmpeg_input(distorted.path), *ffmpeg_input(reference.path),
             "-lavfi", graph, "-an", "-sn", "-dn", "-f", "null", "-"]  # fmt: skip
 
 

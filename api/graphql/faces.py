@@ -23,7 +23,6 @@ from api.graphql.types import Analysis, PageInfo
 from api.services import faces as face_service
 from api.services import identities as identity_service
 from api.services.sessions import require_session
-from graph.errors import InvalidInput
 
 
 async def resolve_face_traces(
@@ -59,16 +58,6 @@ async def resolve_session_identities(
     ]
     result.sort(key=lambda r: (-r.face_count, r.identity.name))
     return result
-
-
-async def _read_uploads(images: list[Upload] | None) -> list[bytes]:
-    data = []
-    for upload in images or []:
-        read = getattr(upload, "read", None)
-        if read is None:
-            raise InvalidInput("images must be file uploads", code="INVALID_IMAGE")
-        data.append(await read())
-    return data
 
 
 @strawberry.type
@@ -175,9 +164,9 @@ class FaceMutation:
         self, info: strawberry.Info, input: IdentityInput, images: list[Upload] | None = None
     ) -> Identity:
         ctx = info.context
-        created = await identity_service.create_identity(
-            ctx.state, ctx.require_principal(), input.fields(), await _read_uploads(images)
-        )
+        principal = ctx.require_principal()
+        data = await identity_service.read_images(ctx.state, images or [])
+        created = await identity_service.create_identity(ctx.state, principal, input.fields(), data)
         return Identity.from_domain(created)
 
     @strawberry.mutation(description="`merge` disappears into `keep` (gallery and traces).")

@@ -1,31 +1,69 @@
-"""The strawberry ASGI view: context per request, WebSocket auth, offline playground."""
+"""The strawberry ASGI view: context per request, WebSocket auth, offline playground, and the
+size limit on what a client sends (a JSON body, a WebSocket message) before it is decoded."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.graphql.context import Context
+from api.graphql.limits import QueryLimits, QueryTooLarge
+from api.json_limits import JsonTooDeep, loads_json
 from api.playground import playground_html
+from api.request_body import BodyRefused, run_guarded, send_refusal
 from api.services.auth import authenticate
-from graph.errors import ReelgraphError
+from graph.errors import InvalidInput, ReelgraphError
 
 PLAYGROUND_STATIC = "/graphql/static"
+WS_MESSAGE_TOO_BIG = 1009  # RFC 6455
 
 
 class ReelgraphGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any) -> None:
+    def __init__(self, schema: Any, limits: QueryLimits | None = None) -> None:
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             multipart_uploads_enabled=True,  # createIdentity's gallery images
         )
+        self.limits = limits or QueryLimits()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        view = super().__call__
+        limit = self.limits.max_body_bytes
+        if scope["type"] == "websocket":
+            await view(scope, _capped_messages(receive, send, limit), send)
+        elif scope["type"] == "http" and _is_json_post(scope):
+            # multipart uploads have their own, larger limit (UploadSizeLimitMiddleware)
+            too_large = QueryTooLarge(f"GraphQL request bodies are limited to {limit} bytes")
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                await send_refusal(scope, send, too_large)
+                return
+            await run_guarded(view, scope, _capped_body(receive, limit, too_large), send)
+        else:
+            await view(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON with a nesting limit (a WebSocket message too deep closes the socket, 4400)."""
+        return loads_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body nested too deep answers a typed 400 (``run_guarded`` sends it)."""
+        try:
+            return self.decode_json(data)
+        except JsonTooDeep as exc:
+            raise BodyRefused(InvalidInput(exc.message, code=exc.code)) from exc
+        except json.JSONDecodeError:
+            return super().parse_json(data)  # strawberry's own 400
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = request.scope.get("state", {}).get("principal")
@@ -48,3 +86,44 @@ class ReelgraphGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(playground_html(PLAYGROUND_STATIC))
+
+
+def _is_json_post(scope: Scope) -> bool:
+    """A POST whose body strawberry decodes as JSON: anything but multipart."""
+    content_type = Headers(scope=scope).get("content-type", "").lower()
+    return bool(scope["method"] == "POST" and not content_type.startswith("multipart/"))
+
+
+def _capped_body(receive: Receive, limit: int, error: QueryTooLarge) -> Receive:
+    """``receive`` that refuses the body once more than ``limit`` bytes have arrived."""
+    received = 0
+
+    async def capped() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyRefused(error)
+        return message
+
+    return capped
+
+
+def _capped_messages(receive: Receive, send: Send, limit: int) -> Receive:
+    """``receive`` that closes the socket (1009) on a message over ``limit`` characters,
+    before strawberry decodes it; the view sees the client go."""
+
+    async def capped() -> Message:
+        message = await receive()
+        if message["type"] == "websocket.receive":
+            size = len(message.get("text") or "") + len(message.get("bytes") or b"")
+            if size > limit:
+                reason = f"messages are limited to {limit} bytes"
+                await send(
+                    {"type": "websocket.close", "code": WS_MESSAGE_TOO_BIG, "reason": reason}
+                )
+                return {"type": "websocket.disconnect", "code": WS_MESSAGE_TOO_BIG}
+        return message
+
+    return capped

@@ -16,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 from graph.errors import NotFound, ReelgraphError
 
 __all__ = [
+    "PRIVATE_MEDIA_CACHE",
     "RangeNotSatisfiable",
     "etag_for",
     "file_response",
@@ -23,6 +24,9 @@ __all__ = [
     "parse_byte_range",
 ]
 
+# Every media answer belongs to one org: browsers may keep it (ETag revalidation after a day),
+# shared caches (CDNs, proxies) must not, since the URL alone does not say whose it is.
+PRIVATE_MEDIA_CACHE = "private, max-age=86400"
 DEFAULT_CHUNK_SIZE = 512 * 1024  # fastest of 64 KiB..1 MiB in benchmarks/bench_range_streaming.py
 _RANGE_SPEC = re.compile(r"(\d*)-(\d*)", re.ASCII)
 
@@ -147,7 +151,7 @@ async def file_response(
     path: Path,
     media_type: str,
     *,
-    cache_control: str = "public, max-age=86400",
+    cache_control: str = PRIVATE_MEDIA_CACHE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> Response:
     """Serve ``path`` for GET/HEAD with validators, conditionals and a single byte range."""

@@ -6,12 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.rest.errors import typed_errors
-from api.rest.file_response import file_response
+from api.rest.file_response import PRIVATE_MEDIA_CACHE, file_response
 from api.rest.params import (
     audio_on,
     crop_params,
     debug_mode,
     float_param,
+    fps_param,
     frame_param,
     int_path,
     request_context,
@@ -34,7 +35,6 @@ from api.services.state import AppState
 from graph.errors import InvalidInput, NotFound
 from graph.sessions import Session
 
-CACHE_CONTROL = "public, max-age=86400"
 JPEG = "image/jpeg"
 
 
@@ -47,10 +47,8 @@ async def send(request: Request, rendered: Rendered) -> Response:
     """A cached file (validators, ranges) or a streamed render that fills the cache."""
     state, _ = request_context(request)
     if rendered.path is not None:
-        return await file_response(
-            request, rendered.path, rendered.media_type, cache_control=CACHE_CONTROL
-        )
-    headers = {"Cache-Control": CACHE_CONTROL, "Accept-Ranges": "none"}
+        return await file_response(request, rendered.path, rendered.media_type)
+    headers = {"Cache-Control": PRIVATE_MEDIA_CACHE, "Accept-Ranges": "none"}
     if request.method == "HEAD":
         return Response(media_type=rendered.media_type, headers=headers)
     assert rendered.cmd is not None
@@ -70,7 +68,7 @@ async def thumbnail(request: Request) -> Response:
         require_video(session)
         frame = (await representative_frame(state, session)).frame
     path = await frame_jpeg(state, session, frame, crop)
-    return await file_response(request, path, JPEG, cache_control=CACHE_CONTROL)
+    return await file_response(request, path, JPEG)
 
 
 @typed_errors
@@ -83,7 +81,7 @@ async def trace_thumbnail(request: Request) -> Response:
     if trace.representative is None:
         raise NotFound(f"trace {trace.trace_id} has no detected face", code="NO_FACE")
     path = await face_jpeg(state, session, trace.representative)
-    return await file_response(request, path, JPEG, cache_control=CACHE_CONTROL)
+    return await file_response(request, path, JPEG)
 
 
 @typed_errors
@@ -96,7 +94,7 @@ async def stranger_thumbnail(request: Request) -> Response:
     if stranger.representative is None:
         raise NotFound(f"stranger {stranger.stranger_id} has no detected face", code="NO_FACE")
     path = await face_jpeg(state, session, stranger.representative)
-    return await file_response(request, path, JPEG, cache_control=CACHE_CONTROL)
+    return await file_response(request, path, JPEG)
 
 
 @typed_errors
@@ -117,7 +115,7 @@ async def chunk_thumbnail(request: Request) -> Response:
     except NotFound:
         frame = (chunk.start_frame + chunk.end_frame) // 2
     path = await frame_jpeg(state, session, frame)
-    return await file_response(request, path, JPEG, cache_control=CACHE_CONTROL)
+    return await file_response(request, path, JPEG)
 
 
 @typed_errors
@@ -128,7 +126,7 @@ async def clip_video(request: Request) -> Response:
     audio, debug = audio_on(request), debug_mode(request)
     require_video(session)
     video_fps = float(session.fps or 0)
-    fps = float_param(request, "fps", positive=True) or video_fps
+    fps = fps_param(request) or video_fps
     start, end = frame_param(request, "start_frame"), frame_param(request, "end_frame")
     start_s, end_s = float_param(request, "start_time"), float_param(request, "end_time")
     if start is not None and end is not None:

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from api.rest.errors import typed_errors
 from api.rest.file_response import file_response
-from api.rest.frames import CACHE_CONTROL, JPEG
+from api.rest.frames import JPEG
 from api.rest.params import request_context
 from api.services.label_keyframes import label_keyframe
 
@@ -18,4 +18,4 @@ async def label_keyframe_jpeg(request: Request) -> Response:
     path = await label_keyframe(
         state, principal, request.path_params["label_id"], request.path_params["edge"]
     )
-    return await file_response(request, path, JPEG, cache_control=CACHE_CONTROL)
+    return await file_response(request, path, JPEG)

@@ -6,11 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.rest.errors import error_response, from_exception
+from api.rest.file_response import PRIVATE_MEDIA_CACHE
 from api.services.media_proxy import fetch_image
 from api.services.state import AppState, Principal
 from graph.errors import ReelgraphError
-
-CACHE_CONTROL = "public, max-age=86400"
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -31,7 +30,7 @@ async def media_proxy(request: Request) -> Response:
     except ReelgraphError as exc:
         return from_exception(exc)
     headers = {
-        "Cache-Control": CACHE_CONTROL,
+        "Cache-Control": PRIVATE_MEDIA_CACHE,
         "ETag": image.etag,
         "X-Content-Type-Options": "nosniff",
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from starlette.requests import Request
 
@@ -16,13 +17,31 @@ def request_context(request: Request) -> tuple[AppState, Principal]:
     return request.app.state.reelgraph, request.state.principal
 
 
+# frame numbers, crop pixels, trace and stranger ids: far above any real video, far below
+# the sizes that would overflow a C integer in a decoder or a frame-rate conversion
+MAX_INT_PARAM = 2**31 - 1
+# seconds (start_time, end_time) and frames per second: bounded so products stay finite
+MAX_SECONDS = 1e7
+MIN_FPS, MAX_FPS = 0.001, 1000.0
+_UINT = re.compile(r"[0-9]{1,10}")  # ASCII only: str.isdigit() would take "²" and "٣"
+_DECIMAL = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12}")
+
+
+def parse_uint(raw: str, name: str, *, code: str, maximum: int = MAX_INT_PARAM) -> int:
+    """A non-negative integer in ASCII digits, at most ``maximum``; else a typed 400."""
+    value = int(raw) if _UINT.fullmatch(raw) else -1
+    if not 0 <= value <= maximum:
+        raise InvalidInput(
+            f"{name} must be an integer from 0 to {maximum}, got {raw[:40]!r}", code=code
+        )
+    return value
+
+
 def int_param(request: Request, name: str, *, code: str = "INVALID_PARAM") -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise InvalidInput(f"{name} must be a non-negative integer, got {raw!r}", code=code)
-    return int(raw)
+    return parse_uint(raw, name, code=code)
 
 
 def frame_param(request: Request, name: str) -> int | None:
@@ -30,18 +49,24 @@ def frame_param(request: Request, name: str) -> int | None:
     return int_param(request, name, code="INVALID_FRAME")
 
 
-def float_param(request: Request, name: str, *, positive: bool = False) -> float | None:
+def float_param(
+    request: Request, name: str, *, minimum: float = 0.0, maximum: float = MAX_SECONDS
+) -> float | None:
+    """A plain decimal (ASCII digits, no exponent) within ``[minimum, maximum]``."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        kind = "a positive number" if positive else "a number ≥ 0"
-        raise InvalidInput(f"{name} must be {kind}, got {raw!r}", code="INVALID_PARAM")
+    value = float(raw) if _DECIMAL.fullmatch(raw) else math.nan
+    if not minimum <= value <= maximum:
+        raise InvalidInput(
+            f"{name} must be a number from {minimum:g} to {maximum:g}, got {raw[:40]!r}",
+            code="INVALID_PARAM",
+        )
     return value
+
+
+def fps_param(request: Request) -> float | None:
+    return float_param(request, "fps", minimum=MIN_FPS, maximum=MAX_FPS)
 
 
 def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
@@ -78,7 +103,4 @@ def crop_params(request: Request) -> Crop | None:
 
 
 def int_path(request: Request, name: str, code: str) -> int:
-    raw = str(request.path_params[name])
-    if not raw.isdigit() or len(raw) > 12:
-        raise InvalidInput(f"{name} must be an integer, got {raw!r}", code=code)
-    return int(raw)
+    return parse_uint(str(request.path_params[name]), name, code=code)

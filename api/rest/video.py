@@ -9,17 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from analysis.media.segment import stream_copy_command
-from api.rest.errors import error_response, from_exception
-from api.rest.file_response import file_response
+from api.rest.errors import typed_errors
+from api.rest.file_response import PRIVATE_MEDIA_CACHE, file_response
 from api.rest.frames import debug_video
-from api.rest.params import audio_on, debug_mode, frame_param
+from api.rest.params import audio_on, debug_mode, frame_param, request_context
 from api.rest.process_stream import stream_stdout
+from api.services.frames import require_video
 from api.services.sessions import require_session
-from api.services.state import AppState, Principal
 from graph.errors import InvalidInput, NotFound
 from graph.sessions import Session
-
-CACHE_CONTROL = "public, max-age=86400"
 
 
 def _frame_window(session: Session, start: int | None, end: int | None) -> tuple[float, float]:
@@ -39,32 +37,27 @@ def _frame_window(session: Session, start: int | None, end: int | None) -> tuple
     return first / session.fps, (last - first + 1) / session.fps
 
 
+@typed_errors
 async def stream_video(request: Request) -> Response:
-    state: AppState = request.app.state.reelgraph
-    principal: Principal = request.state.principal
-    try:
-        session = await require_session(state, principal, request.path_params["file_uuid"])
-        if not session.media_path or not Path(session.media_path).is_file():
-            raise NotFound("the session's media is not available", code="MEDIA_NOT_FOUND")
-        debug = debug_mode(request)
-        audio = audio_on(request)
-        start = frame_param(request, "start_frame")
-        end = frame_param(request, "end_frame")
-        window = (
-            _frame_window(session, start, end) if start is not None or end is not None else None
-        )
-    except (InvalidInput, NotFound) as exc:
-        return from_exception(exc)
-    if debug:
+    state, principal = request_context(request)
+    session = await require_session(state, principal, request.path_params["file_uuid"])
+    if debug_mode(request):
+        require_video(session)  # 409 NOT_READY while pending or failed, 400 NO_VIDEO for audio
         return await debug_video(request, session)
+    if not session.media_path or not Path(session.media_path).is_file():
+        raise NotFound("the session's media is not available", code="MEDIA_NOT_FOUND")
+    audio = audio_on(request)
+    start = frame_param(request, "start_frame")
+    end = frame_param(request, "end_frame")
+    window = _frame_window(session, start, end) if start is not None or end is not None else None
     source = Path(session.media_path)
     if window is None and audio:
-        return await file_response(request, source, "video/mp4", cache_control=CACHE_CONTROL)
+        return await file_response(request, source, "video/mp4")
     if session.kind != "video":
-        return error_response(400, "NO_VIDEO", "the session has no video stream")
+        raise InvalidInput("the session has no video stream", code="NO_VIDEO")
     start_s, duration_s = window if window else (None, None)
     cmd = stream_copy_command(source, start_s=start_s, duration_s=duration_s, audio=audio)
-    headers = {"Cache-Control": CACHE_CONTROL, "Accept-Ranges": "none"}
+    headers = {"Cache-Control": PRIVATE_MEDIA_CACHE, "Accept-Ranges": "none"}
     if request.method == "HEAD":
         return Response(media_type="video/mp4", headers=headers)
     return StreamingResponse(stream_stdout(cmd), media_type="video/mp4", headers=headers)

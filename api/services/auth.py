@@ -1,23 +1,42 @@
-"""Authentication: API keys (hash stored) and JWTs signed by the server's key."""
+"""Authentication: API keys (hash stored), JWTs signed by the server's key, and revocation.
+
+A JWT names the API key it was issued for (``sub``); it is accepted only while that key is
+active, so revoking a key ends its tokens too. Key lookups are cached per process, and every
+cached answer carries the revocation count it was read under: a revocation (from any process,
+the CLI included) bumps the count in Redis, which every API process reads on each request, so
+no process serves a revoked key from its cache.
+"""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 import jwt
 
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, Unauthenticated
-from graph.orgs import OrgStore
+from graph.errors import InvalidInput, NotFound, Unauthenticated
+from graph.orgs import ApiKey, OrgStore, hash_api_key
+from graph.settings import Settings
 
 SCOPES = ("file", "system")
 JWT_ALGORITHM = "HS256"
-# Lookups (misses too) are cached briefly; a revoked key stops working within this time.
+# Without a revocation in between, a lookup (a miss too) is reused this long.
 KEY_CACHE_TTL_S = 30.0
 KEY_CACHE_MAX = 10_000
-_key_cache: dict[str, tuple[float, Principal | None]] = {}
+REVOCATIONS_KEY = "reelgraph:auth:revocations"
+
+
+@dataclass(frozen=True)
+class _Cached:
+    expires: float
+    revocations: int
+    key: ApiKey | None
+
+
+_key_cache: dict[str, _Cached] = {}
 
 
 def new_api_key() -> str:
@@ -29,6 +48,16 @@ def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
     if unknown or not scopes:
         raise InvalidInput(f"scopes must be some of {', '.join(SCOPES)}", code="INVALID_SCOPE")
     return tuple(dict.fromkeys(scopes))
+
+
+def check_ttl(settings: Settings, ttl_s: int | None) -> int:
+    """A token lifetime: the configured default, or one from 1 s to REELGRAPH_JWT_TTL_MAX_S."""
+    longest = settings.jwt_ttl_max_s
+    if ttl_s is None:
+        return max(1, min(settings.jwt_ttl_s, longest))
+    if not 0 < ttl_s <= longest:
+        raise InvalidInput(f"the token lifetime must be 1 to {longest} seconds", code="INVALID_TTL")
+    return ttl_s
 
 
 async def create_api_key(
@@ -43,30 +72,47 @@ async def create_api_key(
     return key, org.id
 
 
-async def principal_for_api_key(state: AppState, key: str) -> Principal:
+async def revoke_api_key(state: AppState, key_id: str) -> ApiKey:
+    """Revoke a key and, with it, every JWT issued for it; effective in every API process."""
+    revoked = await state.orgs.revoke_api_key(key_id)
+    if revoked is None:
+        raise NotFound(f"API key {key_id} not found", code="API_KEY_NOT_FOUND")
+    await state.redis.incr(REVOCATIONS_KEY)  # after the write: a reader never caches stale
+    _key_cache.clear()
+    return revoked
+
+
+async def _active_key(
+    state: AppState, cache_key: str, load: Callable[[], Awaitable[ApiKey | None]]
+) -> ApiKey | None:
+    revocations = int(await state.redis.get(REVOCATIONS_KEY) or 0)
     now = time.monotonic()
-    cached = _key_cache.get(key)
-    if cached is not None and cached[0] > now:
-        principal = cached[1]
-    else:
-        found = await state.orgs.find_api_key(key)
-        principal = (
-            Principal(org_id=found.org_id, scopes=frozenset(found.scopes), key_id=found.id)
-            if found
-            else None
-        )
-        if len(_key_cache) >= KEY_CACHE_MAX:  # random keys must not grow it without bound
-            _key_cache.clear()
-        _key_cache[key] = (now + KEY_CACHE_TTL_S, principal)
-    if principal is None:
+    cached = _key_cache.get(cache_key)
+    if cached is not None and cached.expires > now and cached.revocations == revocations:
+        return cached.key
+    found = await load()
+    if len(_key_cache) >= KEY_CACHE_MAX:  # random keys must not grow it without bound
+        _key_cache.clear()
+    _key_cache[cache_key] = _Cached(now + KEY_CACHE_TTL_S, revocations, found)
+    return found
+
+
+async def principal_for_api_key(state: AppState, key: str) -> Principal:
+    found = await _active_key(
+        state, "key:" + hash_api_key(key), lambda: state.orgs.find_api_key(key)
+    )
+    if found is None:
         raise Unauthenticated("invalid API key", code="INVALID_API_KEY")
-    return principal
+    return Principal(org_id=found.org_id, scopes=frozenset(found.scopes), key_id=found.id)
 
 
 def issue_jwt(secret: str, principal: Principal, ttl_s: int) -> str:
+    """A token for the principal's API key (``sub``): it lives no longer than that key."""
+    if principal.key_id is None:
+        raise InvalidInput("tokens are issued for an API key", code="INVALID_PRINCIPAL")
     now = int(time.time())
     claims = {
-        "sub": principal.key_id or principal.org_id,
+        "sub": principal.key_id,
         "org": principal.org_id,
         "scopes": sorted(principal.scopes),
         "iat": now,
@@ -75,18 +121,24 @@ def issue_jwt(secret: str, principal: Principal, ttl_s: int) -> str:
     return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM)
 
 
-def principal_for_jwt(secret: str, token: str) -> Principal:
+async def principal_for_jwt(state: AppState, token: str) -> Principal:
+    """The token's principal, while its signature, expiry and API key are all valid."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]})
+        claims = jwt.decode(
+            token, state.jwt_secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]}
+        )
     except jwt.ExpiredSignatureError:
         raise Unauthenticated("token expired", code="TOKEN_EXPIRED") from None
     except jwt.InvalidTokenError:
         raise Unauthenticated("invalid token", code="INVALID_TOKEN") from None
-    org = claims.get("org")
-    scopes = claims.get("scopes")
-    if not isinstance(org, str) or not isinstance(scopes, list):
-        raise Unauthenticated("token lacks org and scope claims", code="INVALID_TOKEN")
-    return Principal(org_id=org, scopes=frozenset(str(s) for s in scopes), key_id=claims.get("sub"))
+    org, scopes, key_id = claims.get("org"), claims.get("scopes"), claims.get("sub")
+    if not isinstance(org, str) or not isinstance(scopes, list) or not isinstance(key_id, str):
+        raise Unauthenticated("token lacks org, scope and key claims", code="INVALID_TOKEN")
+    key = await _active_key(state, "id:" + key_id, lambda: state.orgs.find_api_key_by_id(key_id))
+    if key is None or key.org_id != org:
+        raise Unauthenticated("the token's API key was revoked", code="TOKEN_REVOKED")
+    granted = frozenset(str(s) for s in scopes) & frozenset(key.scopes)
+    return Principal(org_id=org, scopes=granted, key_id=key_id)
 
 
 async def authenticate(
@@ -99,14 +151,12 @@ async def authenticate(
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Authorization must be 'Bearer <token>'", code="INVALID_TOKEN")
-        return principal_for_jwt(state.jwt_secret, token.strip())
+        return await principal_for_jwt(state, token.strip())
     raise Unauthenticated("missing X-API-Key or Authorization: Bearer header")
 
 
 async def login(state: AppState, api_key: str, ttl_s: int | None) -> tuple[str, int]:
     """Exchange an API key for a JWT; returns (token, expires_in seconds)."""
-    ttl = state.settings.jwt_ttl_s if ttl_s is None else ttl_s
-    if ttl <= 0 or ttl > 30 * 24 * 3600:
-        raise InvalidInput("ttlSeconds must be between 1 and 2592000", code="INVALID_TTL")
+    ttl = check_ttl(state.settings, ttl_s)
     principal = await principal_for_api_key(state, api_key)
     return issue_jwt(state.jwt_secret, principal, ttl), ttl

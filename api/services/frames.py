@@ -43,6 +43,26 @@ def require_video(session: Session) -> Path:
     return Path(session.media_path)
 
 
+class VideoTooLarge(ReelgraphError):
+    """The session's pictures exceed ``REELGRAPH_MAX_VIDEO_PIXELS``: the API decodes none."""
+
+    code = "VIDEO_TOO_LARGE"
+    status = 422
+
+
+def require_decodable(state: AppState, session: Session) -> Path:
+    """:func:`require_video`, and pictures small enough to decode (by the stored size)."""
+    source = require_video(session)
+    width, height, cap = session.width or 0, session.height or 0, state.settings.max_video_pixels
+    if width <= 0 or height <= 0:
+        raise MediaFault(f"session {session.id} has no picture size; ingest it again")
+    if width * height > cap:
+        raise VideoTooLarge(
+            f"the video's {width}x{height} pictures exceed the limit of {cap} pixels"
+        )
+    return source
+
+
 def check_frame(session: Session, frame: int, name: str = "frame") -> int:
     total = session.frame_count or 0
     if not 0 <= frame < total:
@@ -61,7 +81,7 @@ async def frame_jpeg(
     state: AppState, session: Session, frame: int, crop: Crop | None = None, size: int | None = None
 ) -> Path:
     """Path of a cached JPEG of ``frame`` (optionally cropped, then scaled to size x size)."""
-    source = require_video(session)
+    source = require_decodable(state, session)
     check_frame(session, frame)
     if crop is not None and not crop.fits(session.width or 0, session.height or 0):
         raise InvalidInput(

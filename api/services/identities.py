@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from analysis.errors import MediaError, ModelError
-from analysis.faces.reference import embed_reference_images
+from analysis.faces.reference import MAX_SIDE_PX, embed_reference_image
+from api.services.images import decode_upload
 from api.services.pagination import check_first
 from api.services.state import AppState, Principal
 from graph.errors import InvalidInput, NotFound, ReelgraphError
@@ -16,7 +17,6 @@ from graph.ids import new_id, now_s
 from workers.face_trace import model_spec
 
 MAX_IMAGES = 20
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PAGE = 500
 SOURCES = frozenset({"manual", "tmdb", "imdb", "wikidata", "gallery", "stranger"})
 
@@ -46,22 +46,59 @@ def check_identity_input(
     }  # fmt: skip
 
 
-async def embed_images(state: AppState, images: Sequence[bytes]) -> list[Any]:
-    if len(images) > MAX_IMAGES:
+@runtime_checkable
+class ImageUpload(Protocol):
+    """A file part of a request (strawberry hands Starlette's ``UploadFile``)."""
+
+    size: int | None
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+def check_image_count(count: int) -> None:
+    if count > MAX_IMAGES:
         raise InvalidInput(f"at most {MAX_IMAGES} images per identity", code="TOO_MANY_IMAGES")
+
+
+def _too_large(number: int, limit: int) -> InvalidInput:
+    return InvalidInput(f"image {number} is larger than {limit} bytes", code="IMAGE_TOO_LARGE")
+
+
+async def read_images(state: AppState, uploads: Sequence[object]) -> list[bytes]:
+    """The uploads' bytes: count and per-image size checked before (and while) reading."""
+    check_image_count(len(uploads))
+    limit = state.settings.max_image_bytes
+    images = []
+    for number, upload in enumerate(uploads, start=1):
+        if not isinstance(upload, ImageUpload):
+            raise InvalidInput("images must be file uploads", code="INVALID_IMAGE")
+        if (upload.size or 0) > limit:
+            raise _too_large(number, limit)
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(number, limit)
+        images.append(data)
+    return images
+
+
+async def embed_images(state: AppState, images: Sequence[bytes]) -> list[Any]:
+    """Gallery vectors, all or nothing: one image decoded (pixel-capped) and embedded at a time."""
+    check_image_count(len(images))
+    limit = state.settings.max_image_bytes
     for number, data in enumerate(images, start=1):
-        if len(data) > MAX_IMAGE_BYTES:
-            raise InvalidInput(f"image {number} is larger than 20 MiB", code="IMAGE_TOO_LARGE")
-    if not images:
-        return []
-    try:
-        return await asyncio.to_thread(
-            embed_reference_images, model_spec(state.settings), list(images)
-        )
-    except MediaError as exc:
-        raise InvalidInput(str(exc), code="INVALID_IMAGE") from exc
-    except ModelError as exc:
-        raise ModelUnavailable(str(exc)) from exc
+        if len(data) > limit:
+            raise _too_large(number, limit)
+    spec = model_spec(state.settings)
+    vectors = []
+    for number, data in enumerate(images, start=1):
+        bgr = await decode_upload(state.settings, data, number=number, max_side_px=MAX_SIDE_PX)
+        try:
+            vectors.append(await asyncio.to_thread(embed_reference_image, spec, bgr, number=number))
+        except MediaError as exc:
+            raise InvalidInput(str(exc), code="INVALID_IMAGE") from exc
+        except ModelError as exc:
+            raise ModelUnavailable(str(exc)) from exc
+    return vectors
 
 
 async def create_identity(

@@ -14,6 +14,8 @@ LABEL_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NAME_CHARS = 512
 MAX_DATA_BYTES = 64 * 1024
 MAX_LABELS_PER_CALL = 10_000
+# about 115 days: past any recording, and small enough that frame arithmetic stays finite
+MAX_TIME_MS = 1e10
 # Result labels whose category the seed shows as null.
 _NULL_CATEGORY_TYPES = frozenset({"image-match-result"})
 
@@ -27,7 +29,10 @@ def parse_time_ms(value: Any, field_name: str) -> float:
             field=field_name,
         )
     if isinstance(value, int | float):
-        ms = float(value)
+        try:
+            ms = float(value)
+        except OverflowError:  # an integer beyond any float
+            ms = math.inf
     elif isinstance(value, str):
         try:
             ms = float(value.strip()) * 1000.0
@@ -43,9 +48,9 @@ def parse_time_ms(value: Any, field_name: str) -> float:
             code="INVALID_TIME",
             field=field_name,
         )
-    if not math.isfinite(ms) or ms < 0:
+    if not 0 <= ms <= MAX_TIME_MS:  # NaN fails this too
         raise InvalidInput(
-            f"{field_name} must be a finite, non-negative time",
+            f"{field_name} must be a time from 0 to {MAX_TIME_MS:.0f} ms",
             code="INVALID_TIME",
             field=field_name,
         )

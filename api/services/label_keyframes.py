@@ -16,8 +16,10 @@ EDGES = ("start", "end")
 
 def frame_at(t_ms: float, fps: float, frame_count: int) -> int:
     """The frame on screen at ``t_ms`` (frame n is shown from n / fps), within the video."""
-    frame = math.floor(t_ms * fps / 1000.0 + 1e-6)
-    return min(max(frame, 0), frame_count - 1)
+    position = t_ms * fps / 1000.0 + 1e-6
+    if not position < frame_count:  # past the end (or not finite: a label stored unbounded)
+        return frame_count - 1
+    return max(math.floor(position), 0)
 
 
 async def label_keyframe(state: AppState, principal: Principal, label_id: str, edge: str) -> Path:

@@ -14,7 +14,7 @@ from analysis.media.clip import FrameRange, clip_command
 from analysis.media.frames import Keyframe
 from analysis.media.overlay import Box, encode_command, overlay_frames
 from api.services.faces import trace_identities
-from api.services.frames import MediaFault, check_frame, require_video
+from api.services.frames import MediaFault, check_frame, require_decodable
 from api.services.media_cache import media_cache
 from api.services.state import AppState
 from graph.errors import InvalidInput
@@ -66,7 +66,7 @@ async def keyframe_before(state: AppState, session: Session, frame: int) -> Keyf
 async def clip(
     state: AppState, session: Session, frames: FrameRange, *, audio: bool, debug: bool
 ) -> Rendered:
-    source = require_video(session)
+    source = require_decodable(state, session)
     settings = state.settings
     name = (
         f"clip-{frames.start}-{frames.end}-a{int(audio)}-d{int(debug)}"
@@ -100,7 +100,7 @@ async def overlay_video(
     stamp: bool,
 ) -> Rendered:
     """``kind`` names the rendering in the cache; the boxes themselves are part of the key."""
-    source = require_video(session)
+    source = require_decodable(state, session)
     settings = state.settings
     digest = hashlib.sha256(repr(sorted(boxes.items())).encode()).hexdigest()[:16]
     name = (

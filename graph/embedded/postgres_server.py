@@ -25,6 +25,7 @@ SOCKET_NAME = f".s.PGSQL.{PORT}"
 _DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SETTINGS = {
     "listen_addresses": "",
+    "unix_socket_permissions": "0700",  # only the server's own user (and root) may connect
     "shared_buffers": "128MB",
     "max_connections": "100",
     "fsync": "on",
@@ -73,8 +74,13 @@ def _service_user() -> pwd.struct_passwd | None:
         ) from None
 
 
-def _hand_over(path: Path, user: pwd.struct_passwd) -> None:
-    """Give ``path`` (recursively, if needed) to ``user`` and let it traverse every parent."""
+def _hand_over(path: Path, user: pwd.struct_passwd, data_dir: Path) -> None:
+    """Give ``path`` (recursively, if needed) to ``user`` and let it traverse every parent.
+
+    Inside the data directory through the group (the directories join ``user``'s group and
+    gain g+x, keeping no world bits); above it, where the directories are not ours, through
+    o+x as before.
+    """
     try:
         if path.stat().st_uid != user.pw_uid:
             for root, dirs, files in os.walk(path):
@@ -82,9 +88,14 @@ def _hand_over(path: Path, user: pwd.struct_passwd) -> None:
                     os.lchown(name, user.pw_uid, user.pw_gid)
         path.chmod(0o700)
         for parent in path.parents:
-            mode = parent.stat().st_mode
-            if not mode & stat.S_IXOTH:
-                parent.chmod(mode | stat.S_IXOTH)
+            info = parent.stat()
+            if parent == data_dir or data_dir in parent.parents:
+                if info.st_gid != user.pw_gid:
+                    os.chown(parent, -1, user.pw_gid)
+                if not info.st_mode & stat.S_IXGRP:
+                    parent.chmod(stat.S_IMODE(info.st_mode) | stat.S_IXGRP)
+            elif not info.st_mode & stat.S_IXOTH:
+                parent.chmod(stat.S_IMODE(info.st_mode) | stat.S_IXOTH)
     except OSError as exc:
         raise StackError(f"{COMPONENT}: cannot hand {path} to user {SYSTEM_USER}: {exc}") from exc
 
@@ -153,8 +164,8 @@ class PostgresServer:
                 )
             user = _service_user()
             if user is not None:
-                _hand_over(pgdata, user)
-                _hand_over(socket_dir, user)
+                _hand_over(pgdata, user, data_dir)
+                _hand_over(socket_dir, user, data_dir)
             name, gid = (user.pw_name, user.pw_gid) if user else (None, None)
             if not (pgdata / "PG_VERSION").exists():
                 _initdb(bin_dir, pgdata, log_path, name, gid)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graph.errors import StackError
+from graph.file_modes import PRIVATE_UMASK, make_private_dir, open_log
 
 # sun_path is 108 bytes on Linux (104 on macOS); stay well under either.
 MAX_SOCKET_PATH_BYTES = 100
@@ -60,8 +61,7 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """Start ``argv`` with output appended to ``log_path``; it gets ``death_signal`` if we die."""
     try:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(log_path, "ab")
+        log = open_log(log_path)
     except OSError as exc:
         raise StackError(f"{component}: cannot write log file {log_path}: {exc.strerror}") from exc
 
@@ -78,6 +78,8 @@ def spawn(
             extra_groups=[] if user is not None else None,
             # own session: a Ctrl-C in the terminal reaches us, and we stop the servers in order
             start_new_session=True,
+            # the servers' data and logs (FalkorDB's AOF, the worker's media) are private
+            umask=PRIVATE_UMASK,
             preexec_fn=_die_with_parent(death_signal, os.getpid()),
         )
 
@@ -165,9 +167,9 @@ def lock_dir(directory: Path, component: str) -> int:
 
 
 def make_dir(path: Path, component: str) -> Path:
-    """``mkdir -p`` that reports failures as a one-line StackError."""
+    """``mkdir -p`` (new directories 0700) that reports failures as a one-line StackError."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StackError(f"{component}: cannot create directory {path}: {reason}") from exc

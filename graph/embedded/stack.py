@@ -16,6 +16,7 @@ from pathlib import Path
 from graph.embedded.falkordb_server import FalkorDBServer
 from graph.embedded.postgres_server import PostgresServer
 from graph.errors import StackError
+from graph.file_modes import make_data_dir, make_private_dir
 from graph.settings import Settings
 
 STATE_FILE = "stack.json"
@@ -41,9 +42,9 @@ class EmbeddedStack:
 
 
 def check_data_dir(data_dir: Path) -> Path:
-    """The data directory, created if needed; a one-line StackError when it is not writable."""
+    """The data directory, created 0700 if needed; a one-line StackError when not writable."""
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_data_dir(data_dir)
         probe = data_dir / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -76,8 +77,7 @@ def start_stack(settings: Settings) -> EmbeddedStack:
 
 
 def write_state(settings: Settings) -> Path:
-    run_dir = settings.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = make_private_dir(settings.run_dir)
     path = run_dir / STATE_FILE
     tmp = path.with_suffix(".tmp")
     tmp.write_text(

@@ -164,3 +164,19 @@ def test_shots_cover_every_frame_once() -> None:
     assert shots_from_cuts([3, 7], 10) == (Shot(0, 2), Shot(3, 6), Shot(7, 9))
     assert shots_from_cuts([9], 10) == (Shot(0, 8), Shot(9, 9))
     assert shots_from_cuts([], 0) == ()
+
+
+def test_a_one_frame_video_is_one_shot(tmp_path: Path) -> None:
+    """A batch of one frame has no differences to average (it used to crash the job)."""
+    one = tmp_path / "one.mp4"
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10",
+         "-frames:v", "1", "-c:v", "libx264", str(one)],
+        check=True,
+    )  # fmt: skip
+    scan = detect_shots(one)
+    assert scan.frame_count == 1
+    assert [(s.start_frame, s.end_frame) for s in scan.shots] == [(0, 0)]
+    frame = np.zeros((4, 4, 3), np.uint8)
+    assert content_scores(frame[None], None).tolist() == [0.0]
+    assert content_scores(frame[None], frame).tolist() == [0.0]

@@ -109,7 +109,7 @@ async def test_full_get_is_byte_exact_with_validators(
     assert r.headers["content-length"] == str(SIZE)
     assert r.headers["content-type"] == "video/mp4"
     assert r.headers["accept-ranges"] == "bytes"
-    assert r.headers["cache-control"] == "public, max-age=86400"
+    assert r.headers["cache-control"] == "private, max-age=86400"
     assert r.headers["etag"] == expected_etag(path) == etag_for(path)
     assert r.headers["last-modified"] == formatdate(MTIME, usegmt=True)
     assert "content-range" not in r.headers

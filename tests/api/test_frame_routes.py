@@ -80,7 +80,7 @@ async def test_thumbnail_is_exactly_frame_n(
         )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "image/jpeg"
-        assert response.headers["cache-control"] == "public, max-age=86400"
+        assert response.headers["cache-control"] == "private, max-age=86400"
         image = _jpeg(response.content)
         assert image.shape == (240, 320, 3)
         # ~3 is JPEG's own loss on these sharp stripes (the decode itself is bit-exact:
@@ -141,7 +141,7 @@ async def test_clip_is_frame_exact_mpeg_ts(
     response = await api.http.get(f"{base}?start_frame=37&end_frame=61", headers=api.headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "video/mp2t"
-    assert response.headers["cache-control"] == "public, max-age=86400"
+    assert response.headers["cache-control"] == "private, max-age=86400"
     path = tmp_path / "clip.ts"
     path.write_bytes(response.content)
     info = _probe(path)

@@ -1,7 +1,7 @@
 """``GET /api/v1/media-proxy``: the image path, and every way it must refuse to be an SSRF hole.
 
 The upstream is a real HTTP server on 127.0.0.1 (exempted per test through
-``media_proxy_private_hosts``); the proxy talks to it over real sockets.
+``media_proxy_private_hosts`` as ``127.0.0.1:<port>``); the proxy talks to it over real sockets.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from api.app import create_app
-from api.services import media_proxy as media_proxy_service
 from api.services.auth import create_api_key
 from graph.state import AppState
 from tests.support import ApiClient
+from workers import outbound
 from workers.fetch import address_kind
 
 MAX_BYTES = 64 * 1024
@@ -172,7 +172,9 @@ def proxy(state: AppState, system_key: str) -> Proxy:
     return get
 
 
-LOCAL = {"media_proxy_private_hosts": ("127.0.0.1",)}
+def local(upstream: Upstream) -> dict[str, tuple[str, ...]]:
+    """Settings that let the proxy reach the upstream: its host and port, no other port."""
+    return {"media_proxy_private_hosts": (f"127.0.0.1:{upstream.port}",)}
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> str:
@@ -184,11 +186,11 @@ def assert_error(response: httpx.Response, status: int, code: str) -> str:
 
 
 async def test_proxies_an_image_with_cache_headers(proxy: Proxy, upstream: Upstream) -> None:
-    response = await proxy(upstream.url("/img.png"), **LOCAL)
+    response = await proxy(upstream.url("/img.png"), **local(upstream))
     assert response.status_code == 200, response.text
     assert response.content == PNG
     assert response.headers["content-type"] == "image/png"
-    assert response.headers["cache-control"] == "public, max-age=86400"
+    assert response.headers["cache-control"] == "private, max-age=86400"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["etag"] == f'"{hashlib.sha256(PNG).hexdigest()}"'
 
@@ -196,20 +198,26 @@ async def test_proxies_an_image_with_cache_headers(proxy: Proxy, upstream: Upstr
 async def test_if_none_match_answers_304(proxy: Proxy, upstream: Upstream) -> None:
     etag = f'"{hashlib.sha256(PNG).hexdigest()}"'
     for header in (etag, f"W/{etag}", f'"other", {etag}'):
-        response = await proxy(upstream.url("/img.png"), headers={"If-None-Match": header}, **LOCAL)
+        response = await proxy(
+            upstream.url("/img.png"), headers={"If-None-Match": header}, **local(upstream)
+        )
         assert response.status_code == 304, header
         assert response.content == b""
         assert response.headers["etag"] == etag
-    stale = await proxy(upstream.url("/img.png"), headers={"If-None-Match": '"old"'}, **LOCAL)
+    stale = await proxy(
+        upstream.url("/img.png"), headers={"If-None-Match": '"old"'}, **local(upstream)
+    )
     assert stale.status_code == 200
     assert stale.content == PNG
 
 
 async def test_follows_redirects_up_to_five(proxy: Proxy, upstream: Upstream) -> None:
-    response = await proxy(upstream.url("/chain/5"), **LOCAL)
+    response = await proxy(upstream.url("/chain/5"), **local(upstream))
     assert response.status_code == 200, response.text
     assert response.content == PNG
-    message = assert_error(await proxy(upstream.url("/chain/6"), **LOCAL), 502, "UPSTREAM_ERROR")
+    message = assert_error(
+        await proxy(upstream.url("/chain/6"), **local(upstream)), 502, "UPSTREAM_ERROR"
+    )
     assert "redirect" in message
 
 
@@ -292,7 +300,9 @@ async def test_refuses_a_hostname_resolving_to_a_private_address(
     proxy: Proxy, upstream: Upstream
 ) -> None:
     message = assert_error(
-        await proxy(f"http://localhost:{upstream.port}/img.png", **LOCAL), 403, "URL_FORBIDDEN"
+        await proxy(f"http://localhost:{upstream.port}/img.png", **local(upstream)),
+        403,
+        "URL_FORBIDDEN",
     )
     assert "localhost" in message
     assert "127.0.0.1" not in message
@@ -303,20 +313,23 @@ async def test_refuses_redirects_to_private_addresses(
     proxy: Proxy, upstream: Upstream, path: str
 ) -> None:
     served = len(upstream.requests)
-    response = await proxy(upstream.url(path), media_proxy_timeout_s=3.0, **LOCAL)
+    response = await proxy(upstream.url(path), media_proxy_timeout_s=3.0, **local(upstream))
     assert_error(response, 403, "URL_FORBIDDEN")
     # the first hop was fetched (127.0.0.1 is exempt); the redirect target never was
     assert [p for p, _ in upstream.requests[served:]] == [path]
 
 
 async def test_refuses_a_redirect_to_a_file_url(proxy: Proxy, upstream: Upstream) -> None:
-    assert_error(await proxy(upstream.url("/redirect-file"), **LOCAL), 403, "URL_FORBIDDEN")
+    assert_error(
+        await proxy(upstream.url("/redirect-file"), **local(upstream)), 403, "URL_FORBIDDEN"
+    )
 
 
 async def test_allow_list_applies_to_the_url_and_every_redirect(
     proxy: Proxy, upstream: Upstream
 ) -> None:
-    private = {"media_proxy_private_hosts": ("127.0.0.1", "localhost")}
+    port = upstream.port
+    private = {"media_proxy_private_hosts": (f"127.0.0.1:{port}", f"localhost:{port}")}
     allowed = await proxy(
         upstream.url("/img.png"), media_proxy_allowed_hosts=("127.0.0.1",), **private
     )
@@ -337,11 +350,13 @@ async def test_allow_list_applies_to_the_url_and_every_redirect(
 
 @pytest.mark.parametrize("path", ["/page.html", "/drawing.svg"])
 async def test_refuses_what_is_not_an_image(proxy: Proxy, upstream: Upstream, path: str) -> None:
-    assert_error(await proxy(upstream.url(path), **LOCAL), 502, "NOT_AN_IMAGE")
+    assert_error(await proxy(upstream.url(path), **local(upstream)), 502, "NOT_AN_IMAGE")
 
 
 async def test_upstream_error_status_is_reported(proxy: Proxy, upstream: Upstream) -> None:
-    message = assert_error(await proxy(upstream.url("/missing"), **LOCAL), 502, "UPSTREAM_ERROR")
+    message = assert_error(
+        await proxy(upstream.url("/missing"), **local(upstream)), 502, "UPSTREAM_ERROR"
+    )
     assert "404" in message
 
 
@@ -349,7 +364,7 @@ async def test_upstream_error_status_is_reported(proxy: Proxy, upstream: Upstrea
 async def test_refuses_images_over_the_size_limit(
     proxy: Proxy, upstream: Upstream, path: str
 ) -> None:
-    response = await proxy(upstream.url(path), media_proxy_max_bytes=MAX_BYTES, **LOCAL)
+    response = await proxy(upstream.url(path), media_proxy_max_bytes=MAX_BYTES, **local(upstream))
     assert_error(response, 502, "UPSTREAM_TOO_LARGE")
 
 
@@ -358,7 +373,7 @@ async def test_gives_up_after_the_total_timeout(
     proxy: Proxy, upstream: Upstream, path: str
 ) -> None:
     started = time.monotonic()
-    response = await proxy(upstream.url(path), media_proxy_timeout_s=0.5, **LOCAL)
+    response = await proxy(upstream.url(path), media_proxy_timeout_s=0.5, **local(upstream))
     assert_error(response, 504, "UPSTREAM_TIMEOUT")
     assert time.monotonic() - started < SLOW_S - 1
 
@@ -372,15 +387,42 @@ async def test_connects_to_the_checked_address_not_a_fresh_lookup(
         assert host == "rebind.test"
         return ["127.0.0.1"]
 
-    monkeypatch.setattr(media_proxy_service, "_resolve", resolve)
+    monkeypatch.setattr(outbound, "_resolve", resolve)
     probe = f"/img.png?probe={uuid.uuid4().hex}"
     response = await proxy(
         f"http://rebind.test:{upstream.port}{probe}",
-        media_proxy_private_hosts=("rebind.test",),
+        media_proxy_private_hosts=(f"rebind.test:{upstream.port}",),
     )
     assert response.status_code == 200, response.text
     assert response.content == PNG
     assert (probe, f"rebind.test:{upstream.port}") in upstream.requests
+
+
+async def test_a_private_host_allowance_names_its_port(proxy: Proxy, upstream: Upstream) -> None:
+    """A bare host allows ports 80 and 443 only: not every service listening on it."""
+    port = upstream.port
+    for entries in (("127.0.0.1",), (f"127.0.0.1:{port + 1}",), (f"localhost:{port}",)):
+        response = await proxy(upstream.url("/img.png"), media_proxy_private_hosts=entries)
+        assert_error(response, 403, "URL_FORBIDDEN")
+    for allowed in ((f"127.0.0.1:{port}",), ("bad:port:x", f"[127.0.0.1]:{port}")):
+        response = await proxy(upstream.url("/img.png"), media_proxy_private_hosts=allowed)
+        assert response.status_code == 200, (allowed, response.text)
+
+
+@pytest.mark.parametrize(
+    ("entry", "pairs"),
+    [
+        ("example.internal", {("example.internal", 80), ("example.internal", 443)}),
+        ("Example.Internal.:8080", {("example.internal", 8080)}),
+        ("[::1]:9000", {("::1", 9000)}),
+        ("::1", {("::1", 80), ("::1", 443)}),
+        ("10.0.0.5:0", set()),
+        ("10.0.0.5:http", set()),
+        ("10.0.0.5:²", set()),
+    ],
+)
+def test_private_hosts_entries(entry: str, pairs: set[tuple[str, int]]) -> None:
+    assert outbound.parse_host_ports([entry]) == pairs
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ async def test_full_and_ranges_byte_exact(
     full = await http.get(video_url, headers=api.headers)
     assert full.status_code == 200 and full.content == data
     assert full.headers["accept-ranges"] == "bytes"
-    assert full.headers["cache-control"] == "public, max-age=86400"
+    assert full.headers["cache-control"] == "private, max-age=86400"
     assert full.headers["content-type"] == "video/mp4"
     etag = full.headers["etag"]
     cases = {

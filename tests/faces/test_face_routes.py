@@ -142,7 +142,7 @@ async def test_trace_and_stranger_thumbnails_are_the_face_at_320px(
         )
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "image/jpeg"
-        assert response.headers["cache-control"] == "public, max-age=86400"
+        assert response.headers["cache-control"] == "private, max-age=86400"
         image = _decode_jpeg(response.content)
         assert image.shape == (320, 320, 3)
         # the face itself: the centre of the thumbnail is the centre of the face box
