@@ -79,6 +79,29 @@ async def run_guarded(app: ASGIApp, scope: Scope, receive: Receive, send: Send) 
         await send_refusal(scope, send, refused.error)
 
 
+async def run_capped(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, limit: int, error: ReelgraphError
+) -> None:
+    """Run ``app`` on a body of at most ``limit`` bytes: a larger declared length is refused
+    at once, and a body that grows past it while streaming is refused at that byte."""
+    declared = Headers(scope=scope).get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        await send_refusal(scope, send, error)
+        return
+    received = 0
+
+    async def counted_receive() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyRefused(error)
+        return message
+
+    await run_guarded(app, scope, counted_receive, send)
+
+
 class BodyReadTimeoutMiddleware:
     """408 when the next body chunk takes longer than ``idle_s``, or the body than ``total_s``.
 
@@ -138,19 +161,4 @@ class UploadSizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         too_large = PayloadTooLarge(f"GraphQL uploads are limited to {self.max_bytes} bytes")
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await send_refusal(scope, send, too_large)
-            return
-        received = 0
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyRefused(too_large)
-            return message
-
-        await run_guarded(self.app, scope, counted_receive, send)
+        await run_capped(self.app, scope, receive, send, self.max_bytes, too_large)

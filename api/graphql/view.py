@@ -19,7 +19,7 @@ from api.graphql.context import Context
 from api.graphql.limits import QueryLimits, QueryTooLarge
 from api.json_limits import JsonTooDeep, loads_json
 from api.playground import playground_html
-from api.request_body import BodyRefused, run_guarded, send_refusal
+from api.request_body import BodyRefused, run_capped
 from api.services.auth import authenticate
 from graph.errors import InvalidInput, ReelgraphError
 
@@ -44,11 +44,7 @@ class ReelgraphGraphQL(GraphQL[Context, None]):
         elif scope["type"] == "http" and _is_json_post(scope):
             # multipart uploads have their own, larger limit (UploadSizeLimitMiddleware)
             too_large = QueryTooLarge(f"GraphQL request bodies are limited to {limit} bytes")
-            declared = Headers(scope=scope).get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                await send_refusal(scope, send, too_large)
-                return
-            await run_guarded(view, scope, _capped_body(receive, limit, too_large), send)
+            await run_capped(view, scope, receive, send, limit, too_large)
         else:
             await view(scope, receive, send)
 
@@ -92,22 +88,6 @@ def _is_json_post(scope: Scope) -> bool:
     """A POST whose body strawberry decodes as JSON: anything but multipart."""
     content_type = Headers(scope=scope).get("content-type", "").lower()
     return bool(scope["method"] == "POST" and not content_type.startswith("multipart/"))
-
-
-def _capped_body(receive: Receive, limit: int, error: QueryTooLarge) -> Receive:
-    """``receive`` that refuses the body once more than ``limit`` bytes have arrived."""
-    received = 0
-
-    async def capped() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyRefused(error)
-        return message
-
-    return capped
 
 
 def _capped_messages(receive: Receive, send: Send, limit: int) -> Receive:
