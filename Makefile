@@ -38,6 +38,13 @@ bench: install
 	$(PY) benchmarks/bench_video_quality.py
 	$(PY) benchmarks/bench_vmaf.py
 
+# 20 s, 10 min and 60 min of 720p through every step (~40 min on 2 cores, plus ~12 min once to
+# make the video in ~/.cache/reelgraph-bench); BENCH_LONG_ARGS=--quick for 20 s and 2 min only.
+BENCH_LONG_ARGS ?=
+.PHONY: bench-long
+bench-long: install
+	$(PY) benchmarks/bench_long_media.py $(BENCH_LONG_ARGS)
+
 demo: install
 	$(PY) -m api.cli demo $(DEMO_ARGS)
 

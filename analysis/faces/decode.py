@@ -1,9 +1,11 @@
 """Decode every k-th frame of a video once, as BGR arrays with their zero-based frame numbers.
 
 One ffmpeg process per call; frames are selected inside ffmpeg (only selected frames are
-converted and piped). Frame numbers come from each frame's timestamp
-(``round(t·fps) - round(t0·fps)``), so they stay right after a seek and across frames the
-decoder had to drop; ``showinfo`` reports each output frame's time and size on stderr.
+converted and piped), and the process is stopped at the first selected frame past the range,
+so a range costs its own frames (from the keyframe before it), not the rest of the file.
+Frame numbers come from each frame's timestamp (``round(t·fps) - round(t0·fps)``), so they
+stay right after a seek and across frames the decoder had to drop; ``showinfo`` reports each
+output frame's time and size on stderr.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ class FrameSelection:
 def _command(path: Path, sel: FrameSelection) -> list[str]:
     f0 = round(sel.stream_start_s * sel.fps)
     frame = f"(round(t*{sel.fps!r})-{f0})"
+    # No upper bound here: `select` would drop the frames past the range while ffmpeg went on
+    # decoding to the end of the file. The reader stops at the first frame past the range.
     cond = f"gte({frame}\\,{sel.start_frame})*not(mod({frame}\\,{sel.stride}))"
-    if sel.end_frame is not None:
-        cond += f"*lt({frame}\\,{sel.end_frame})"
     cmd = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "info"]
     if sel.seek_s > 0:
         cmd += ["-ss", f"{sel.seek_s:.6f}"]
@@ -92,8 +94,10 @@ def iter_frames(path: Path, sel: FrameSelection) -> Iterator[tuple[int, np.ndarr
             data = proc.stdout.read(size)
             if len(data) < size:
                 break
-            frame = np.frombuffer(data, np.uint8).reshape(height, width, 3)
-            yield round(pts_time * sel.fps) - f0, frame
+            number = round(pts_time * sel.fps) - f0
+            if sel.end_frame is not None and number >= sel.end_frame:
+                break  # past the range: ffmpeg is stopped, not left decoding the rest
+            yield number, np.frombuffer(data, np.uint8).reshape(height, width, 3)
     finally:
         if proc.poll() is None:
             proc.kill()

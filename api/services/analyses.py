@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis, AnalysisState
+from graph.events import wait_for
 
 # Seed 000's trackable analyses, plus the ones this service adds.
 TRACKABLE = frozenset({
@@ -21,7 +20,6 @@ TRACKABLE = frozenset({
     "video-quality-mos",
     "ingest", "chunks", "face-trace", "vmaf", "time-series", "screen-freezing",
 })  # fmt: skip
-POLL_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -100,19 +98,20 @@ async def analysis_status(
                 session_id,
             )
     budget = wait_budget_s(state, timeout)
-    deadline = time.monotonic() + budget
-    while True:
-        analyses = await state.analyses.of_session(session_id, track)
-        finished, failed = _verdict(analyses, track)
-        if finished:
-            if failed:
-                return AnalysisStatusResult("error", _error_message(failed), session_id)
-            return AnalysisStatusResult("done", _done_message(track), session_id)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            shown = timeout if timeout is not None and timeout >= 0 else budget
-            return AnalysisStatusResult("timeout", _timeout_message(track, shown), session_id)
-        await asyncio.sleep(min(POLL_INTERVAL_S, remaining))
+
+    async def finished() -> AnalysisStatusResult | None:
+        done, failed = _verdict(await state.analyses.of_session(session_id, track), track)
+        if not done:
+            return None
+        if failed:
+            return AnalysisStatusResult("error", _error_message(failed), session_id)
+        return AnalysisStatusResult("done", _done_message(track), session_id)
+
+    result = await wait_for(state.redis, session_id, finished, budget)
+    if result is not None:
+        return result
+    shown = timeout if timeout is not None and timeout >= 0 else budget
+    return AnalysisStatusResult("timeout", _timeout_message(track, shown), session_id)
 
 
 async def session_analyses(state: AppState, session_id: str) -> list[Analysis]:

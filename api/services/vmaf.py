@@ -6,8 +6,6 @@ warnings about mismatched inputs) and ``error`` (with its message).
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 
 from api.services.analyses import wait_budget_s
@@ -15,10 +13,9 @@ from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis, AnalysisState
 from graph.errors import InvalidInput
+from graph.events import wait_for
 from graph.sessions import Session, SessionStatus
 from workers.vmaf import VMAF_KEY, start_vmaf
-
-POLL_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -80,15 +77,20 @@ async def request_vmaf(
     _require_video(reference, "reference")
     analysis = await start_vmaf(state, distorted.id, reference.id, phone_model=phone_model)
     assert analysis is not None
-    deadline = time.monotonic() + wait_budget_s(state, timeout)
-    current = analysis
-    while not current.state.finished and time.monotonic() < deadline:
-        await asyncio.sleep(min(POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+    if analysis.state.finished:
+        return vmaf_status_of(analysis)
+    latest = analysis
+
+    async def finished() -> Analysis | None:
+        nonlocal latest
         found = await state.analyses.of_session(distorted.id, [VMAF_KEY])
-        if not found:
-            break
-        current = found[0]
-    return vmaf_status_of(current)
+        if not found:  # the session was deleted meanwhile: answer what was last seen
+            return latest
+        latest = found[0]
+        return latest if latest.state.finished else None
+
+    await wait_for(state.redis, distorted.id, finished, wait_budget_s(state, timeout))
+    return vmaf_status_of(latest)
 
 
 async def vmaf_status(state: AppState, principal: Principal, session_id: str) -> VmafStatus | None:

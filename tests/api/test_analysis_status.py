@@ -6,8 +6,11 @@ import asyncio
 import time
 from typing import Any
 
+from graph.analyses import AnalysisState
+from graph.state import AppState
 from tests.media import MediaFactory
 from tests.support import ApiClient
+from workers.progress import report
 
 STATUS = """query($s: ID!, $t: Float, $track: [String!]) {
   analysisStatus(sessionId: $s, timeout: $t, track: $track) { status message sessionId } }"""
@@ -79,3 +82,25 @@ async def test_unknown_track_failed_analysis_and_unknown_session(
     assert failed["message"].startswith("Analysis failed for the session (ingest: ")
     error = await api.gql_error(STATUS, s="f" * 32, t=0)
     assert error["extensions"]["code"] == "SESSION_NOT_FOUND"
+
+
+async def test_waiting_reads_the_state_on_events_not_on_a_timer(
+    api: ApiClient, media: MediaFactory, state: AppState
+) -> None:
+    """A 2 s wait with nothing happening reads the graph once or twice (not every 100 ms); an
+    analysis event wakes the wait at once."""
+    session = await api.create_session_from_file(media.sample_video())
+    sid = session["id"]
+    before = state.graph.round_trips
+    waited = await status(api, sid, 2, ["ingest"])
+    assert waited["status"] == "timeout"
+    assert state.graph.round_trips - before <= 4, "the wait polled the graph"
+
+    async def finish_later() -> float:
+        await asyncio.sleep(0.5)
+        await report(state, sid, "ingest", AnalysisState.DONE, progress=1.0)
+        return time.monotonic()
+
+    answer, finished_at = await asyncio.gather(status(api, sid, 30, ["ingest"]), finish_later())
+    assert answer["status"] == "done"
+    assert time.monotonic() - finished_at < 0.5
