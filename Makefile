@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_ARGS ?= $(if $(filter true,$(CI)),--once,)
 PYTEST_ARGS ?=
 
-.PHONY: install lint format typecheck schema schema-check test bench demo up clean
+.PHONY: install lint format typecheck schema schema-check test test-fast bench demo up clean
 
 install:
 	@scripts/setup.sh
@@ -29,6 +29,10 @@ schema-check: install
 
 test: install lint typecheck schema-check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Pure analysis and unit tests: no embedded stack, no multi-second media checks (under a minute).
+test-fast: install
+	$(PY) -m pytest -m "not stack and not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) benchmarks/bench_graphql_labels.py

@@ -9,7 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.asgi_errors import send_error
 from api.json_limits import loads_json
 from api.services.auth import authenticate
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 
 PUBLIC_PATHS = frozenset({"/healthz"})
 PUBLIC_PREFIXES = ("/graphql/static/",)
@@ -53,12 +53,8 @@ class AuthMiddleware:
             await send_error(scope, send, exc, 401)
             return
         if not principal.has_scope("file"):
-            await send_error(
-                scope,
-                send,
-                ReelgraphError("this key lacks the 'file' scope", code="FORBIDDEN"),
-                status=403,
-            )
+            forbidden = ReelgraphError("this key lacks the 'file' scope", code=ErrorCode.FORBIDDEN)
+            await send_error(scope, send, forbidden)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)

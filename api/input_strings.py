@@ -11,13 +11,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from graph.errors import InvalidInput
+from graph.errors import ErrorCode, InvalidInput
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class InvalidString(InvalidInput):
-    code = "INVALID_STRING"
+    code = ErrorCode.INVALID_STRING
 
 
 def unstorable_in(value: Any, where: str) -> str | None:

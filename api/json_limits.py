@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from graph.errors import ErrorCode
+
 MAX_JSON_DEPTH = 64
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -20,8 +22,8 @@ _BRACKET = re.compile(r"[\[\]{}]")
 class JsonTooDeep(json.JSONDecodeError):
     """A ``JSONDecodeError`` (so JSON-reading code answers 400) with a stable error code."""
 
-    code = "JSON_TOO_DEEP"
-    status = 400
+    code = ErrorCode.JSON_TOO_DEEP
+    status = ErrorCode.JSON_TOO_DEEP.status
 
     def __init__(self, doc: str, pos: int, max_depth: int) -> None:
         super().__init__(f"JSON is nested deeper than {max_depth} levels", doc, pos)

@@ -17,14 +17,13 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi_errors import send_error
-from graph.errors import PayloadTooLarge, ReelgraphError
+from graph.errors import ErrorCode, PayloadTooLarge, ReelgraphError
 
 GRAPHQL_PATH = "/graphql"
 
 
 class BodyReadTimeout(ReelgraphError):
-    code = "BODY_READ_TIMEOUT"
-    status = 408
+    code = ErrorCode.BODY_READ_TIMEOUT
 
 
 class BodyRefused(Exception):

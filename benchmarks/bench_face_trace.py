@@ -42,7 +42,7 @@ from workers.face_trace import face_trace, model_spec, start_face_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the ground-truth media builder lives in tests/
-from tests import face_media as fm  # noqa: E402
+from tests.support import face_media as fm  # noqa: E402
 
 W, H, FRAMES, THREE_FROM = 1280, 720, 500, 325  # 720p clip: 20 s at 25 fps
 THREE = (("collins", 60, 180), ("hopper", 440, 160), ("carphone", 790, 168))  # sprite x, y

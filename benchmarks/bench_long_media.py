@@ -3,7 +3,7 @@
 Makes (once, cached outside the repo in `~/.cache/reelgraph-bench/`, or `--cache-dir`) a
 1280x720 25 fps H.264 + AAC video: ffmpeg's `testsrc2`, negated for 15 s of every 30 s (four
 cuts a minute for shot detection), with Eileen Collins and Grace Hopper (the sprites of
-`tests/face_media.py`, doubled) drifting over it on a schedule that repeats every minute, so
+`tests/support/face_media.py`, doubled) drifting over it on a schedule that repeats every minute, so
 every minute of video costs the same: Collins 2-25 s and 45-55 s, Hopper 15-40 s. x264
 veryfast CRF 23, a keyframe every 250 frames. The lengths asked for are stream-copy `-t`
 cuts of one source: the 60-minute one when 60m is asked for or already made, else a source
@@ -80,12 +80,13 @@ from graph.uploads import Upload
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, model_spec, start_face_trace
 from workers.ingest import ingest
+from workers.registry import spec_named
+from workers.request_job import job_of
 from workers.settings import _pool_process_setup
-from workers.video_quality import video_quality
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the face sprites live in tests/
-from tests import face_media as fm  # noqa: E402
+from tests.support import face_media as fm  # noqa: E402
 
 W, H, FPS, GOP = 1280, 720, 25, 250
 FULL_S = 3600
@@ -111,7 +112,7 @@ def ffmpeg(*args: str) -> None:
 
 
 def sprites(cache: Path) -> list[Path]:
-    """Collins and Hopper from tests/face_media.py, doubled for 720p, as PNGs in the cache."""
+    """Collins and Hopper (tests/support/face_media.py), doubled for 720p, as cached PNGs."""
     made = fm._sprites()
     paths = []
     for person in ("collins", "hopper"):
@@ -354,7 +355,9 @@ class Bench:
             label_type="video-content", start_time=0, end_time=round(frames * 1000 / fps, 3)
         )
         label = (await add_labels(state, self.principal, session_id, [whole]))[0]
-        steps["quality"] = await timed_step(servers, job(video_quality, label_id=label.id), WARM)
+        steps["quality"] = await timed_step(
+            servers, job(job_of(spec_named("video_quality")), label_id=label.id), WARM
+        )
         analyses = await state.analysis_runs.keys_of_source(session_id, label.id)
         steps["quality"].outcome += f"; {len(analyses)} analyses"
         frame = min(frames - 1, int(0.95 * frames) // GOP * GOP + GOP // 2)  # mid-GOP at 95 %

@@ -1,4 +1,7 @@
-"""Analysis aggregate: what ``analysisStatus`` waits on and subscriptions report."""
+"""Analysis aggregate: what ``analysisStatus`` waits on and subscriptions report.
+
+The Cypher only stores; workers/progress.py is the one writer and holds the rules.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +62,8 @@ SET a.state = 'PENDING', a.message = $message, a.progress = 0.0, a.params = $par
 MERGE (a)-[:OF]->(s)
 RETURN a {.*} AS a
 """
-# A key summed up from its runs (graph/analysis_runs.py): the node is made on first use.
+# A key's state as workers/progress.py (its one writer) decides it; the node is made on first
+# use, and its start time is kept from the first RUNNING.
 _PUT = """
 MATCH (s:Session {id: $session_id})
 MERGE (a:Analysis {id: $id})

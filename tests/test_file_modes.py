@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.media import MediaFactory
-from tests.test_cli import cli, data_dir, free_port, start_up, stop, wait_healthy
+from tests.support.cli import cli, free_port, start_up, stop, wait_healthy
+from tests.support.media import MediaFactory
 
-__all__ = ["data_dir"]  # the fixture, shared with the CLI tests
+pytestmark = pytest.mark.stack  # `reelgraph up` starts its own servers
 
 
 def _world_accessible(root: Path) -> Iterator[str]:

@@ -7,23 +7,18 @@ never duplicates them. Progress and failures are reported on the ``chunks`` anal
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import MediaError
 from analysis.media.shots import ShotScan, detect_shots
 from graph.analyses import AnalysisState
 from graph.chunks import Chunk, chunk_id
 from graph.sessions import SessionStatus
 from graph.state import AppState
-from workers.progress import report
-
-log = logging.getLogger(__name__)
-CHUNKS_KEY = "chunks"
+from workers.progress import report, request
+from workers.registry import CHUNKS_KEY as CHUNKS_KEY
+from workers.runner import Failed, run_in_pool
 
 
 def chunks_job_id(session_id: str) -> str:
@@ -37,7 +32,7 @@ async def start_chunks(state: AppState, session_id: str) -> None:
         "threshold": state.settings.shot_threshold,
         "min_frames": state.settings.shot_min_frames,
     }
-    await state.analyses.request(session_id, CHUNKS_KEY, params=params)
+    await request(state, session_id, CHUNKS_KEY, params=params)
     await state.redis.enqueue_job(
         "detect_chunks", session_id=session_id, _job_id=chunks_job_id(session_id)
     )
@@ -46,7 +41,6 @@ async def start_chunks(state: AppState, session_id: str) -> None:
 async def detect_chunks(ctx: dict[str, Any], *, session_id: str) -> str:
     """Detect the session's shots and replace its chunks with them."""
     state: AppState = ctx["state"]
-    executor: Executor | None = ctx.get("pool_executor")
     session = await state.sessions.get(session_id, None)
     if session is None:
         return "session deleted"
@@ -58,21 +52,30 @@ async def detect_chunks(ctx: dict[str, Any], *, session_id: str) -> str:
     await report(state, session_id, CHUNKS_KEY, AnalysisState.RUNNING, progress=0.0)
     settings = state.settings
     detect = partial(
-        detect_shots, Path(media_path), threshold=settings.shot_threshold,
-        min_frames=settings.shot_min_frames, timeout_s=float(settings.ingest_timeout_s),
-    )  # fmt: skip
-    try:
-        scan: ShotScan = await asyncio.get_running_loop().run_in_executor(executor, detect)
-    except MediaError as exc:
-        await report(state, session_id, CHUNKS_KEY, AnalysisState.ERROR, message=str(exc))
-        return f"error: {exc}"
-    except Exception:
-        log.exception("shot detection of session %s failed unexpectedly", session_id)
-        await report(
-            state, session_id, CHUNKS_KEY, AnalysisState.ERROR,
-            message="internal error while detecting shots; see the worker log",
-        )  # fmt: skip
-        raise
+        detect_shots,
+        Path(media_path),
+        threshold=settings.shot_threshold,
+        min_frames=settings.shot_min_frames,
+        timeout_s=float(settings.ingest_timeout_s),
+        expected_frames=session.frame_count,
+    )
+
+    async def fail(message: str) -> None:
+        await report(state, session_id, CHUNKS_KEY, AnalysisState.ERROR, message=message)
+
+    async def progress(fraction: float) -> None:
+        await report(state, session_id, CHUNKS_KEY, AnalysisState.RUNNING, progress=fraction)
+
+    scan: ShotScan | Failed = await run_in_pool(
+        ctx,
+        detect,
+        fail=fail,
+        internal="internal error while detecting shots; see the worker log",
+        context=f"shot detection of session {session_id}",
+        on_progress=progress,
+    )
+    if isinstance(scan, Failed):
+        return str(scan)
     chunks = [
         Chunk(chunk_id(n), session_id, shot.start_frame, shot.end_frame)
         for n, shot in enumerate(scan.shots, start=1)

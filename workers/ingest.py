@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,11 +17,11 @@ from workers.chunks import start_chunks
 from workers.face_trace import start_face_trace
 from workers.fetch import download
 from workers.progress import report
+from workers.registry import INGEST_KEY as INGEST_KEY
 from workers.requests import fail_waiting_requests, queue_waiting_requests
+from workers.runner import Failed, guarded, in_pool
 from workers.vmaf import start_vmaf_from_tags
 
-log = logging.getLogger(__name__)
-INGEST_KEY = "ingest"
 # Fewer readable packets than this share of the advertised frames means a truncated file.
 MIN_READABLE_SHARE = 0.9
 
@@ -39,15 +36,19 @@ async def ingest(ctx: dict[str, Any], *, session_id: str) -> str:
         return "already ingested"
     await state.sessions.update(session_id, {"status": SessionStatus.INGESTING.value})
     await report(state, session_id, INGEST_KEY, AnalysisState.RUNNING, progress=0.0)
-    try:
-        props = await _ingest_media(state, ctx.get("pool_executor"), session)
-    except MediaError as exc:
-        await _fail(state, session_id, str(exc))
-        return f"error: {exc}"
-    except Exception:
-        log.exception("ingest of session %s failed unexpectedly", session_id)
-        await _fail(state, session_id, "internal error while ingesting; see the worker log")
-        raise
+
+    async def fail(message: str) -> None:
+        await _fail(state, session_id, message)
+
+    props = await guarded(
+        _ingest_media(ctx, session),
+        fail=fail,
+        internal="internal error while ingesting; see the worker log",
+        context=f"ingest of session {session_id}",
+        expected=(MediaError,),
+    )
+    if isinstance(props, Failed):
+        return str(props)
     await state.sessions.update(session_id, {**props, "status": SessionStatus.READY.value})
     await report(
         state, session_id, INGEST_KEY, AnalysisState.DONE, progress=1.0, message="Ingest completed."
@@ -72,10 +73,8 @@ async def _fail(state: AppState, session_id: str, message: str) -> None:
         await fail_waiting_requests(state, failed, reason)
 
 
-async def _ingest_media(
-    state: AppState, executor: Executor | None, session: Session
-) -> dict[str, Any]:
-    loop = asyncio.get_running_loop()
+async def _ingest_media(ctx: dict[str, Any], session: Session) -> dict[str, Any]:
+    state: AppState = ctx["state"]
     media_dir = state.settings.media_dir / session.id
     media_dir.mkdir(parents=True, exist_ok=True)
     if session.media_path:
@@ -95,7 +94,7 @@ async def _ingest_media(
     await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.2)
 
     check_probe = partial(probe, source, max_pixels=state.settings.max_video_pixels)
-    info: MediaInfo = await loop.run_in_executor(executor, check_probe)
+    info: MediaInfo = await in_pool(ctx, check_probe)
     await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.4)
     props: dict[str, Any] = {
         "media_path": str(source),
@@ -113,7 +112,7 @@ async def _ingest_media(
         "error": None,
     }
     if info.has_video:
-        scan: PacketScan = await loop.run_in_executor(executor, scan_video_packets, source)
+        scan: PacketScan = await in_pool(ctx, partial(scan_video_packets, source))
         expected = info.frame_count or 0
         if scan.packet_count == 0 or (
             expected and scan.packet_count < expected * MIN_READABLE_SHARE
@@ -127,6 +126,6 @@ async def _ingest_media(
     await report(state, session.id, INGEST_KEY, AnalysisState.RUNNING, progress=0.7)
     if info.has_audio:
         wav = media_dir / "audio_16k_mono.wav"
-        await loop.run_in_executor(executor, extract_wav_16k_mono, source, wav)
+        await in_pool(ctx, partial(extract_wav_16k_mono, source, wav))
         props["audio_path"] = str(wav)
     return props

@@ -22,7 +22,7 @@ from typing import Literal
 
 import httpx
 
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +40,15 @@ AddressKind = Literal["public", "private", "forbidden"]
 
 
 class InvalidURL(ReelgraphError):
-    code = "INVALID_URL"
-    status = 400
+    code = ErrorCode.INVALID_URL
 
 
 class URLForbidden(ReelgraphError):
-    code = "URL_FORBIDDEN"
-    status = 403
+    code = ErrorCode.URL_FORBIDDEN
 
 
 class UpstreamError(ReelgraphError):
-    code = "UPSTREAM_ERROR"
-    status = 502
+    code = ErrorCode.UPSTREAM_ERROR
 
 
 def address_kind(ip: str) -> AddressKind:

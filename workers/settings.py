@@ -1,11 +1,15 @@
-"""arq worker settings: every job is registered here with its timeout and retries."""
+"""arq worker settings: every job is registered here with its timeout and retries.
+
+The session-level jobs are listed below; the label-driven analyses' jobs come from the registry
+of specs (workers/registry.py), each with its spec's timeout and tries.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, ClassVar
+from typing import Any
 
 import cv2
 from arq import func
@@ -17,17 +21,18 @@ from graph.settings import Settings, load_settings
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
-from workers.screen_analysis import page_load, screen_analysis
-from workers.video_quality import video_quality
+from workers.registry import specs
+from workers.request_job import job_of
+from workers.runner import close_progress_manager, progress_manager
 from workers.vmaf import vmaf
 
 log = logging.getLogger(__name__)
 
 
 def job_functions(settings: Settings) -> list[Any]:
+    """Every job the worker runs, with its timeout and tries."""
     ingest_timeout_s = settings.ingest_timeout_s
     face_trace_timeout_s = settings.face_trace_timeout_s
-    analysis_timeout = settings.video_analysis_timeout_s
     return [
         func(ingest, name="ingest", timeout=ingest_timeout_s, max_tries=2),
         # retried after a crash: the job resumes from its last checkpoint; a long video is
@@ -43,12 +48,17 @@ def job_functions(settings: Settings) -> list[Any]:
             max_tries=2,
             keep_result=0,
         ),
-        # request labels (issue 5): each run replaces its own results, so a retry is safe
-        func(video_quality, name="video_quality", timeout=analysis_timeout, max_tries=2),
-        func(screen_analysis, name="screen_analysis", timeout=analysis_timeout, max_tries=2),
-        func(page_load, name="page_load", timeout=analysis_timeout, max_tries=2),
         # the job's own subprocess limit comes first; arq's is the backstop
         func(vmaf, name="vmaf", timeout=settings.vmaf_timeout_s + 60, max_tries=1),
+        *(
+            func(
+                job_of(spec),
+                name=spec.job,
+                timeout=spec.timeout_s(settings),
+                max_tries=spec.max_tries,
+            )
+            for spec in specs()
+        ),
     ]
 
 
@@ -67,9 +77,12 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["pool_executor"] = ProcessPoolExecutor(
         max_workers=max(1, (os.cpu_count() or 2) - 1), initializer=_pool_process_setup
     )
+    progress_manager(ctx)  # started before any job: pool calls report progress through it
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    """Close the process pool, its progress queues and the stores."""
+    close_progress_manager(ctx)
     executor = ctx.pop("pool_executor", None)
     if executor is not None:
         executor.shutdown(wait=True, cancel_futures=True)
@@ -78,12 +91,22 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await close_state(state)
 
 
-class WorkerSettings:
-    """``arq workers.settings.WorkerSettings`` (the embedded stack sets REDIS_URL for it)."""
+def worker_settings(settings: Settings | None = None) -> dict[str, Any]:
+    """arq's worker settings, from ``settings`` or the environment as the worker starts."""
+    settings = settings or load_settings()
+    return {
+        "functions": job_functions(settings),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://localhost:6379"),
+        "max_jobs": settings.worker_max_jobs,
+        "health_check_interval": 10,
+    }
 
-    functions: ClassVar[list[Any]] = job_functions(load_settings())
-    on_startup = startup
-    on_shutdown = shutdown
-    redis_settings = RedisSettings.from_dsn(os.environ.get("REDIS_URL") or "redis://localhost:6379")
-    max_jobs = load_settings().worker_max_jobs
-    health_check_interval = 10
+
+def __getattr__(name: str) -> dict[str, Any]:
+    """``arq workers.settings.WorkerSettings`` (the embedded stack sets REDIS_URL for it): read
+    when arq looks it up, not when this module is imported."""
+    if name == "WorkerSettings":
+        return worker_settings()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,24 +9,20 @@ reference) while it waited does nothing.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import MediaError
 from analysis.media.vmaf import VMAF_SERIES, VmafScores, VmafVideo, run_vmaf
 from graph.analyses import Analysis, AnalysisState
-from graph.ids import new_id, to_json
+from graph.ids import new_id
 from graph.sessions import Session, SessionStatus
 from graph.state import AppState
-from workers.progress import report
-from workers.requests import stored_series
+from workers.progress import record_result, report, request
+from workers.registry import VMAF_KEY as VMAF_KEY
+from workers.request_job import stored_series
+from workers.runner import Failed, run_in_pool
 
-log = logging.getLogger(__name__)
-VMAF_KEY = "vmaf"
 VMAF_SOURCE = "vmaf"
 VMAF_TAG = "vmaf"
 
@@ -36,12 +32,14 @@ async def start_vmaf(
 ) -> Analysis | None:
     """Mark the session's ``vmaf`` analysis pending with this request and queue the job."""
     params = {"reference_session_id": reference_session_id, "phone_model": phone_model}
-    analysis = await state.analyses.request(session_id, VMAF_KEY, params=params)
-    await report(state, session_id, VMAF_KEY, AnalysisState.PENDING, progress=0.0)
+    analysis = await request(state, session_id, VMAF_KEY, params=params)
     await state.redis.enqueue_job(
-        "vmaf", session_id=session_id, reference_session_id=reference_session_id,
-        phone_model=phone_model, _job_id=f"vmaf:{session_id}:{new_id()}",
-    )  # fmt: skip
+        "vmaf",
+        session_id=session_id,
+        reference_session_id=reference_session_id,
+        phone_model=phone_model,
+        _job_id=f"vmaf:{session_id}:{new_id()}",
+    )
     return analysis
 
 
@@ -53,10 +51,8 @@ def _video(session: Session) -> VmafVideo | None:
         or not (session.fps and session.frame_count)
     ):
         return None
-    return VmafVideo(
-        Path(session.media_path), session.width, session.height, session.frame_count,
-        float(session.fps),
-    )  # fmt: skip
+    path, size = Path(session.media_path), (session.width, session.height)
+    return VmafVideo(path, *size, session.frame_count, float(session.fps))
 
 
 async def vmaf(
@@ -83,23 +79,30 @@ async def vmaf(
     await report(state, session_id, VMAF_KEY, AnalysisState.RUNNING, progress=0.0)
     settings = state.settings
     work = partial(
-        run_vmaf, reference_video, distorted_video, phone_model=phone_model,
+        run_vmaf,
+        reference_video,
+        distorted_video,
+        phone_model=phone_model,
         timeout_s=float(settings.vmaf_timeout_s),
         size_limit_mib=settings.vmaf_reference_limit_mib,
-    )  # fmt: skip
-    executor: Executor | None = ctx.get("pool_executor")
-    try:
-        scores: VmafScores = await asyncio.get_running_loop().run_in_executor(executor, work)
-    except MediaError as exc:
-        await report(state, session_id, VMAF_KEY, AnalysisState.ERROR, message=str(exc))
-        return f"error: {exc}"
-    except Exception:
-        log.exception("VMAF of session %s failed unexpectedly", session_id)
-        await report(
-            state, session_id, VMAF_KEY, AnalysisState.ERROR,
-            message="internal error while computing VMAF; see the worker log",
-        )  # fmt: skip
-        raise
+    )
+
+    async def fail(message: str) -> None:
+        await report(state, session_id, VMAF_KEY, AnalysisState.ERROR, message=message)
+
+    async def progress(fraction: float) -> None:
+        await report(state, session_id, VMAF_KEY, AnalysisState.RUNNING, progress=fraction)
+
+    scores: VmafScores | Failed = await run_in_pool(
+        ctx,
+        work,
+        fail=fail,
+        internal="internal error while computing VMAF; see the worker log",
+        context=f"VMAF of session {session_id}",
+        on_progress=progress,
+    )
+    if isinstance(scores, Failed):
+        return str(scores)
     series = [
         stored_series(info, s)
         for info, s in zip(VMAF_SERIES.values(), scores.as_series(), strict=True)
@@ -107,7 +110,7 @@ async def vmaf(
     await state.timeseries.replace(session_id, VMAF_SOURCE, series)
     pooled = {key: round(value, 6) for key, value in scores.pooled.items()}
     result = {**asked, "warnings": scores.warnings, "pooled": pooled}
-    await state.analyses.update(session_id, VMAF_KEY, params=to_json(result))
+    await record_result(state, session_id, VMAF_KEY, result)
     message = f"VMAF {pooled.get('vmaf', 0.0):.2f} (mean of {len(scores.t_ms)} frames)."
     await report(state, session_id, VMAF_KEY, AnalysisState.DONE, progress=1.0, message=message)
     return message

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.faces.detections import Detection
+from analysis.faces.detection import Detection
 from analysis.faces.linking import Trace
 
 

@@ -59,9 +59,11 @@ def iter_frames(path: Path, sel: FrameSelection) -> Iterator[tuple[int, np.ndarr
     yields nothing. MediaError only when ffmpeg cannot open the file at all.
     """
     proc = subprocess.Popen(
-        _command(path, sel), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        _command(path, sel),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )  # fmt: skip
+    )
     assert proc.stdout is not None and proc.stderr is not None
     infos: queue.Queue[tuple[float, int, int] | None] = queue.Queue()
     tail: list[str] = []

@@ -2,11 +2,11 @@
 
 - A trace's embedding is the normalised mean of its detections' embeddings.
 - Identity match: the best cosine similarity between the trace and any gallery image of an
-  identity; at or above ``match_threshold`` the trace is ``IDENTIFIED_AS`` that identity.
-  (SFace's published cosine threshold is 0.363; 0.40 leaves a margin.)
+  identity; at or above the setting ``face_match_threshold`` the trace is ``IDENTIFIED_AS``
+  that identity. (SFace's published cosine threshold is 0.363; 0.40 leaves a margin.)
 - Strangers: the unmatched traces, clustered by average-linkage agglomeration on cosine
-  similarity (merge while ≥ ``cluster_threshold``), with one rule from the video itself: two
-  traces on screen in the same frame are different people and never share a cluster.
+  similarity (merge while ≥ ``face_cluster_threshold``), with one rule from the video itself:
+  two traces on screen in the same frame are different people and never share a cluster.
   Strangers are numbered 1, 2, … by their first frame.
 """
 
@@ -16,12 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-
-@dataclass(frozen=True)
-class GroupingParams:
-    match_threshold: float = 0.40
-    cluster_threshold: float = 0.40
 
 
 @dataclass(frozen=True)

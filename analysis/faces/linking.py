@@ -19,7 +19,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from analysis.faces.detections import Detection, box_iou
+from analysis.faces.detection import Detection, box_iou
 
 
 @dataclass(frozen=True)

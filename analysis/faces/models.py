@@ -2,8 +2,10 @@
 
 ``FaceDetector.detect`` takes a BGR frame and returns boxes, scores and 5 landmarks (eyes,
 nose, mouth corners, in image coordinates); ``FaceRecognizer.embed`` takes one aligned face and
-returns an L2-normalised embedding. Inference runs on onnxruntime; the
-alignment to the 112x112 ArcFace template is insightface's ``face_align.norm_crop``.
+returns an L2-normalised embedding. Both are ``analysis.models.InferenceModel`` subclasses:
+the pinned file is verified and its onnxruntime session built on first use, once per process
+(``shared_model``). The alignment to the 112x112 ArcFace template is insightface's
+``face_align.norm_crop``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Any, Protocol
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
-from analysis.errors import ModelError
-from analysis.faces.packs import FacePack, get_pack, verified_path
+from analysis.faces.packs import FacePack, get_pack
+from analysis.models.inference import InferenceModel, shared_model
+from analysis.models.onnx import onnx_session
+from analysis.models.pins import ModelFile
 
 
 @dataclass(frozen=True)
@@ -47,34 +50,6 @@ class FaceModels:
     recognizer: FaceRecognizer
 
 
-def _model_bytes(path: Path) -> bytes:
-    """The model with initialisers removed from the graph inputs.
-
-    SFace's exporter listed every weight as an overridable input, which stops onnxruntime from
-    folding constants (about 20 % slower, and a warning per weight).
-    """
-    import onnx
-
-    model = onnx.load(str(path))
-    weights = {init.name for init in model.graph.initializer}
-    inputs = [i for i in model.graph.input if i.name not in weights]
-    if len(inputs) != len(model.graph.input):
-        del model.graph.input[:]
-        model.graph.input.extend(inputs)
-    return bytes(model.SerializeToString())
-
-
-def _session(path: Path, threads: int) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    try:
-        return ort.InferenceSession(_model_bytes(path), options, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnx/onnxruntime raise their own untyped errors for bad files
-        raise ModelError(f"cannot load model file {path}: {exc}") from exc
-
-
 def align_face(bgr: np.ndarray, landmarks: np.ndarray, size: int = 112) -> np.ndarray:
     """Similarity-warp the face onto the ArcFace 5-point template (insightface's norm_crop)."""
     from insightface.utils.face_align import norm_crop
@@ -85,18 +60,45 @@ def align_face(bgr: np.ndarray, landmarks: np.ndarray, size: int = 112) -> np.nd
         return np.asarray(norm_crop(bgr, landmarks.astype(np.float32), size))
 
 
-class YuNetDetector:
+class DetectorModel(InferenceModel[np.ndarray, list[RawFace]]):
+    """A face detector file: ``detect(bgr)`` is ``predict(bgr)``."""
+
+    def __init__(
+        self, file: ModelFile, models_dir: Path, *, threads: int = 1, score_threshold: float = 0.6
+    ) -> None:
+        super().__init__(file, models_dir)
+        self.threads = threads
+        self.score_threshold = score_threshold
+
+    def detect(self, bgr: np.ndarray) -> list[RawFace]:
+        return self.predict(bgr)
+
+
+class RecognizerModel(InferenceModel[np.ndarray, np.ndarray]):
+    """A face recogniser file: ``embed(aligned)`` is ``predict(aligned)``."""
+
+    dim: int
+
+    def __init__(self, file: ModelFile, models_dir: Path, *, threads: int = 1) -> None:
+        super().__init__(file, models_dir)
+        self.threads = threads
+
+    def embed(self, aligned: np.ndarray) -> np.ndarray:
+        """L2-normalised embedding of a 112x112 BGR face from :func:`align_face`."""
+        return self.predict(aligned)
+
+
+class YuNetDetector(DetectorModel):
     """OpenCV Zoo's YuNet (2023mar): anchor-free, strides 8/16/32, fixed 640x640 input."""
 
     input_size = 640
+    nms_threshold = 0.3
 
-    def __init__(self, path: Path, *, threads: int = 1, score_threshold: float = 0.6) -> None:
-        self.session = _session(path, threads)
+    def _load(self, path: Path) -> None:
+        self.session = onnx_session(path, self.threads)
         self.output_names = [o.name for o in self.session.get_outputs()]
-        self.score_threshold = score_threshold
-        self.nms_threshold = 0.3
 
-    def detect(self, bgr: np.ndarray) -> list[RawFace]:
+    def _predict(self, bgr: np.ndarray) -> list[RawFace]:
         size = self.input_size
         height, width = bgr.shape[:2]
         scale = size / max(height, width)
@@ -143,31 +145,31 @@ class YuNetDetector:
         ]
 
 
-class SFaceRecognizer:
+class SFaceRecognizer(RecognizerModel):
     """OpenCV Zoo's SFace: 112x112 RGB input, 128-d embedding, cosine similarity."""
 
     dim = 128
 
-    def __init__(self, path: Path, *, threads: int = 1) -> None:
-        self.session = _session(path, threads)
+    def _load(self, path: Path) -> None:
+        self.session = onnx_session(path, self.threads)
         self.input_name = self.session.get_inputs()[0].name
 
-    def embed(self, aligned: np.ndarray) -> np.ndarray:
+    def _predict(self, aligned: np.ndarray) -> np.ndarray:
         blob = aligned[:, :, ::-1].transpose(2, 0, 1)[None].astype(np.float32)
         vector = np.asarray(self.session.run(None, {self.input_name: blob})[0][0], np.float32)
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-class ScrfdDetector:
+class ScrfdDetector(DetectorModel):
     """insightface's SCRFD (e.g. buffalo_l ``det_10g.onnx``) through insightface's wrapper."""
 
-    def __init__(self, path: Path, *, threads: int = 1, score_threshold: float = 0.5) -> None:
+    def _load(self, path: Path) -> None:
         from insightface.model_zoo.scrfd import SCRFD
 
-        self.model: Any = SCRFD(model_file=str(path), session=_session(path, threads))
-        self.model.prepare(-1, det_thresh=score_threshold, input_size=(640, 640))
+        self.model: Any = SCRFD(model_file=str(path), session=onnx_session(path, self.threads))
+        self.model.prepare(-1, det_thresh=self.score_threshold, input_size=(640, 640))
 
-    def detect(self, bgr: np.ndarray) -> list[RawFace]:
+    def _predict(self, bgr: np.ndarray) -> list[RawFace]:
         boxes, points = self.model.detect(bgr, input_size=(640, 640))
         faces = []
         for box, kps in zip(boxes, points, strict=True):
@@ -176,26 +178,25 @@ class ScrfdDetector:
         return faces
 
 
-class ArcFaceRecognizer:
+class ArcFaceRecognizer(RecognizerModel):
     """insightface's ArcFace ONNX (e.g. buffalo_l ``w600k_r50.onnx``)."""
 
     dim = 512
 
-    def __init__(self, path: Path, *, threads: int = 1) -> None:
+    def _load(self, path: Path) -> None:
         from insightface.model_zoo.arcface_onnx import ArcFaceONNX
 
-        self.model: Any = ArcFaceONNX(model_file=str(path), session=_session(path, threads))
+        self.model: Any = ArcFaceONNX(
+            model_file=str(path), session=onnx_session(path, self.threads)
+        )
 
-    def embed(self, aligned: np.ndarray) -> np.ndarray:
+    def _predict(self, aligned: np.ndarray) -> np.ndarray:
         vector = np.asarray(self.model.get_feat(aligned)[0], np.float32)
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-_DETECTORS: dict[str, type[YuNetDetector] | type[ScrfdDetector]] = {
-    "yunet": YuNetDetector,
-    "scrfd": ScrfdDetector,
-}
-_RECOGNIZERS: dict[str, type[SFaceRecognizer] | type[ArcFaceRecognizer]] = {
+_DETECTORS: dict[str, type[DetectorModel]] = {"yunet": YuNetDetector, "scrfd": ScrfdDetector}
+_RECOGNIZERS: dict[str, type[RecognizerModel]] = {
     "sface": SFaceRecognizer,
     "arcface": ArcFaceRecognizer,
 }
@@ -204,12 +205,19 @@ _RECOGNIZERS: dict[str, type[SFaceRecognizer] | type[ArcFaceRecognizer]] = {
 def load_face_models(
     models_dir: Path, pack_name: str, *, threads: int = 1, score_threshold: float = 0.6
 ) -> FaceModels:
-    """Verify and load a pack's detector and recogniser (ModelError names a bad file)."""
+    """This process's detector and recogniser of a pack, verified and loaded (ModelError names
+    a missing or corrupt file and ``make install``)."""
     pack: FacePack = get_pack(pack_name)
-    detector_path = verified_path(models_dir, pack.detector)
-    recognizer_path = verified_path(models_dir, pack.recognizer)
-    detector = _DETECTORS[pack.detector.kind](
-        detector_path, threads=threads, score_threshold=score_threshold
+    detector = shared_model(
+        _DETECTORS[pack.detector_kind],
+        pack.detector,
+        models_dir,
+        threads=threads,
+        score_threshold=score_threshold,
     )
-    recognizer = _RECOGNIZERS[pack.recognizer.kind](recognizer_path, threads=threads)
+    recognizer = shared_model(
+        _RECOGNIZERS[pack.recognizer_kind], pack.recognizer, models_dir, threads=threads
+    )
+    detector.load()
+    recognizer.load()
     return FaceModels(pack=pack.name, detector=detector, recognizer=recognizer)

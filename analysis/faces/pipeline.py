@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.faces.cooccurrence import CoOccurrenceEdge, GazeParams, co_occurrences
 from analysis.faces.decode import FrameSelection, iter_frames
-from analysis.faces.detections import Detection, EmbedScheduler, detect_faces
+from analysis.faces.detection import Detection
+from analysis.faces.detections import EmbedScheduler, detect_faces
 from analysis.faces.linking import LinkParams, Trace, link_detections
 from analysis.faces.models import FaceModels, load_face_models
 
@@ -61,9 +62,18 @@ def detect_chunk(
     spec: ModelSpec,
     min_size: float = 0.0,
     embed_every: int = 4,
+    *,
+    expected_end: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> ChunkResult:
-    """Detections on the selected frames of one range (decoded once, in one ffmpeg process)."""
+    """Detections on the selected frames of one range (decoded once, in one ffmpeg process).
+
+    ``progress`` gets the share of the range done after each frame; an open range
+    (``selection.end_frame`` None) is measured against ``expected_end``.
+    """
     models = face_models(spec)
+    end = selection.end_frame if selection.end_frame is not None else expected_end
+    span = max(1, end - selection.start_frame) if end is not None else None
     scheduler = EmbedScheduler(embed_every)
     detections: list[Detection] = []
     seconds = {"decode": 0.0, "detect": 0.0, "embed": 0.0}
@@ -82,6 +92,8 @@ def detect_chunk(
             )
         )
         frames += 1
+        if progress is not None and span is not None:
+            progress(min(1.0, (frame_number + 1 - selection.start_frame) / span))
         started = time.perf_counter()
     return ChunkResult(detections=detections, frames=frames, seconds=seconds)
 

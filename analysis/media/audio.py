@@ -15,10 +15,8 @@ ANALYSIS_SAMPLE_RATE = 16_000
 def extract_wav_16k_mono(source: Path, target: Path, timeout: float = 1800) -> Path:
     """Write ``target`` atomically (temp file, then rename); MediaError on failure."""
     tmp = target.with_suffix(".part.wav")
-    cmd = [
-        "ffmpeg", "-nostdin", "-v", "error", "-y", *ffmpeg_input(source), "-vn", "-ac", "1",
-        "-ar", str(ANALYSIS_SAMPLE_RATE), "-c:a", "pcm_s16le", str(tmp),
-    ]  # fmt: skip
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", *ffmpeg_input(source)]
+    cmd += ["-vn", "-ac", "1", "-ar", str(ANALYSIS_SAMPLE_RATE), "-c:a", "pcm_s16le", str(tmp)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:

@@ -63,11 +63,8 @@ def clip_command(
     cmd += ["-map", "0:v:0", "-vf", video, "-frames:v", str(frames.count)]
     cmd += ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
     if audio:
-        cmd += [
-            "-map", "0:a:0?",
-            "-af", f"atrim=start={start_s:.6f}:end={end_s + 2 * half:.6f},asetpts=PTS-STARTPTS",
-            "-c:a", "aac", "-b:a", "128k",
-        ]  # fmt: skip
+        sound = f"atrim=start={start_s:.6f}:end={end_s + 2 * half:.6f},asetpts=PTS-STARTPTS"
+        cmd += ["-map", "0:a:0?", "-af", sound, "-c:a", "aac", "-b:a", "128k"]
     else:
         cmd += ["-an"]
     return [*cmd, "-f", "mpegts", "pipe:1"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,17 +107,26 @@ def shots_from_cuts(cuts: Sequence[int], frame_count: int) -> tuple[Shot, ...]:
 
 
 def _command(path: Path) -> list[str]:
-    return [
-        "ffmpeg", "-nostdin", "-v", "error", *ffmpeg_input(path, "-skip_loop_filter", "all"),
-        "-map", "0:v:0", "-an", "-sn", "-dn",
-        "-vf", f"scale={SCAN_WIDTH}:{SCAN_HEIGHT}:flags=area", "-fps_mode", "passthrough",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-    ]  # fmt: skip
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", *ffmpeg_input(path, "-skip_loop_filter", "all")]
+    cmd += ["-map", "0:v:0", "-an", "-sn", "-dn"]
+    cmd += ["-vf", f"scale={SCAN_WIDTH}:{SCAN_HEIGHT}:flags=area", "-fps_mode", "passthrough"]
+    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    return cmd
 
 
-def scan_scores(path: Path, timeout_s: float = DETECT_TIMEOUT_S) -> np.ndarray:
-    """Decode the first video stream once; the content score of every frame, in order."""
+def scan_scores(
+    path: Path,
+    timeout_s: float = DETECT_TIMEOUT_S,
+    *,
+    expected_frames: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """Decode the first video stream once; the content score of every frame, in order.
+
+    ``progress`` gets the share of ``expected_frames`` scored after each batch.
+    """
     frame_bytes = SCAN_WIDTH * SCAN_HEIGHT * 3
+    scored = 0
     parts: list[np.ndarray] = []
     previous: np.ndarray | None = None
     with tempfile.TemporaryFile() as stderr:
@@ -136,6 +145,9 @@ def scan_scores(path: Path, timeout_s: float = DETECT_TIMEOUT_S) -> np.ndarray:
                 hsv = hsv_frames(rgb.reshape(count, SCAN_HEIGHT, SCAN_WIDTH, 3))
                 parts.append(content_scores(hsv, previous))
                 previous = hsv[-1].copy()
+                scored += count
+                if progress is not None and expected_frames:
+                    progress(min(1.0, scored / expected_frames))
         finally:
             proc.stdout.close()
             proc.wait()
@@ -159,8 +171,13 @@ def detect_shots(
     threshold: float = 27.0,
     min_frames: int = 15,
     timeout_s: float = DETECT_TIMEOUT_S,
+    expected_frames: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> ShotScan:
-    """The shots of a video file; MediaError when it has no decodable video."""
-    scores = scan_scores(path, timeout_s)
+    """The shots of a video file; MediaError when it has no decodable video.
+
+    ``progress`` gets the share of ``expected_frames`` (the probed count) scanned so far.
+    """
+    scores = scan_scores(path, timeout_s, expected_frames=expected_frames, progress=progress)
     cuts = detect_cuts(scores, threshold, min_frames)
     return ShotScan(shots=shots_from_cuts(cuts, len(scores)), frame_count=len(scores))

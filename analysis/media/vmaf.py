@@ -32,6 +32,8 @@ import functools
 import os
 import subprocess
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +53,6 @@ VMAF_TIMEOUT_S = 3600.0
 FILTERS_TIMEOUT_S = 30.0
 # Frame rates further apart than this (frames per second) are reported as different.
 FPS_TOLERANCE = 0.01
-# The raw-YUV size limit of the seed's example; the service's setting may choose another.
-DEFAULT_REFERENCE_LIMIT_MIB = 46081.54
 MIB = 1024 * 1024
 
 VMAF_SERIES: dict[str, SeriesInfo] = {
@@ -105,8 +105,11 @@ def vmaf_ffmpeg() -> str:
         exe = imageio_ffmpeg.get_ffmpeg_exe()
         proc = subprocess.run(
             [exe, "-hide_banner", "-filters"],
-            capture_output=True, text=True, timeout=FILTERS_TIMEOUT_S, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=FILTERS_TIMEOUT_S,
+            check=False,
+        )
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         raise MediaError(f"no ffmpeg for VMAF: imageio-ffmpeg's binary cannot run ({exc})") from exc
     if not any(line.split()[1:2] == ["libvmaf"] for line in proc.stdout.splitlines()):
@@ -187,9 +190,10 @@ def vmaf_command(
         "[1:v:0]setpts=PTS-STARTPTS,format=yuv420p[reference];"
         f"[main][reference]libvmaf={libvmaf}"
     )
-    return [vmaf_ffmpeg(), "-nostdin", "-hide_banner", "-v", "error",
-            *ffmpeg_input(distorted.path), *ffmpeg_input(reference.path),
-            "-lavfi", graph, "-an", "-sn", "-dn", "-f", "null", "-"]  # fmt: skip
+    cmd = [vmaf_ffmpeg(), "-nostdin", "-hide_banner", "-v", "error"]
+    cmd += [*ffmpeg_input(distorted.path), *ffmpeg_input(reference.path)]
+    cmd += ["-lavfi", graph, "-an", "-sn", "-dn", "-f", "null", "-"]
+    return cmd
 
 
 def run_vmaf(
@@ -201,28 +205,40 @@ def run_vmaf(
     timeout_s: float = VMAF_TIMEOUT_S,
     size_limit_mib: float | None = None,
     fps_tolerance: float = FPS_TOLERANCE,
+    progress: Callable[[float], None] | None = None,
 ) -> VmafScores:
     """Score ``distorted`` against ``reference`` (all CPU cores unless ``threads`` is given).
 
-    MediaError when ffmpeg cannot decode either video, runs past ``timeout_s`` or scores no
-    frame; VmafTooLarge when ``size_limit_mib`` is given and the reference exceeds it."""
+    ``progress`` gets the share of the distorted video's frames scored so far, from ffmpeg's
+    progress lines. MediaError when ffmpeg cannot decode either video, runs past ``timeout_s``
+    or scores no frame; VmafTooLarge when ``size_limit_mib`` is given and the reference
+    exceeds it."""
     if size_limit_mib is not None:
         check_reference_size(reference, size_limit_mib)
     with tempfile.TemporaryDirectory(prefix="reelgraph-vmaf-") as folder:
         log_path = Path(folder) / "vmaf.json"
+        threads = threads or os.cpu_count() or 1
         command = vmaf_command(
-            reference, distorted, log_path,
-            phone_model=phone_model, threads=threads or os.cpu_count() or 1,
-        )  # fmt: skip
+            reference, distorted, log_path, phone_model=phone_model, threads=threads
+        )
         try:
-            proc = subprocess.run(
-                command, capture_output=True, text=True, errors="replace",
-                timeout=timeout_s, check=False,
-            )  # fmt: skip
+            if progress is None:
+                proc = subprocess.run(
+                    command,
+                    capture_output=True,
+                    text=True,
+                    errors="replace",
+                    timeout=timeout_s,
+                    check=False,
+                )
+                returncode, stderr = proc.returncode, proc.stderr
+            else:
+                frames = max(1, distorted.frame_count)
+                returncode, stderr = _run_reporting(command, timeout_s, frames, progress)
         except subprocess.TimeoutExpired as exc:
             raise MediaError(f"VMAF took longer than {timeout_s:.0f} s") from exc
-        if proc.returncode != 0:
-            raise MediaError(f"VMAF failed: {_error_tail(proc.stderr, reference, distorted)}")
+        if returncode != 0:
+            raise MediaError(f"VMAF failed: {_error_tail(stderr, reference, distorted)}")
         log = read_vmaf_log(log_path)
     return VmafScores(
         frame_numbers=log.frame_numbers,
@@ -231,6 +247,40 @@ def run_vmaf(
         pooled=log.pooled,
         warnings=vmaf_warnings(reference, distorted, fps_tolerance=fps_tolerance),
     )
+
+
+def _run_reporting(
+    command: list[str], timeout_s: float, frames: int, progress: Callable[[float], None]
+) -> tuple[int, str]:
+    """Run ffmpeg with ``-progress`` on its stdout, reporting ``frame=`` lines as a share of
+    ``frames``; (return code, stderr). TimeoutExpired past ``timeout_s``."""
+    command = [*command[:-1], "-progress", "pipe:1", "-nostats", command[-1]]
+    timed_out = threading.Event()
+    with (
+        tempfile.TemporaryFile("w+", errors="replace") as stderr,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=stderr, text=True, errors="replace"
+        ) as proc,
+    ):
+
+        def kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout_s, kill)
+        timer.start()
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("frame=") and line[6:].strip().isdigit():
+                    progress(min(1.0, int(line[6:]) / frames))
+            returncode = proc.wait()
+        finally:
+            timer.cancel()
+        if timed_out.is_set():
+            raise subprocess.TimeoutExpired(command, timeout_s)
+        stderr.seek(0)
+        return returncode, stderr.read()
 
 
 def _filter_value(value: str) -> str:

@@ -25,7 +25,6 @@ for a 720p frame).
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -33,40 +32,23 @@ import cv2
 import numpy as np
 
 from analysis.errors import ModelError
+from analysis.models.catalogue import BRISQUE_MODEL, BRISQUE_RANGE
+from analysis.models.pins import verified_path
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-MODEL_FILE = "brisque_model_live.yml"
-RANGE_FILE = "brisque_range_live.yml"
-PINNED_SHA256 = {
-    MODEL_FILE: "4c44c7eec9e5139830c0bb0e4a044c9cd351ba5bbc9e3798beca3243e2782ff4",
-    RANGE_FILE: "a18427f4f7ad087524bd0d63389649a3899b51ca6d44a4d5f8d8171f1f914a9c",
-}
+MODEL_FILE = BRISQUE_MODEL.filename
+RANGE_FILE = BRISQUE_RANGE.filename
 MOS_MAX_SIDE = 1280
 BRISQUE_WORST = 100.0
 MOS_MIN, MOS_MAX = 1.0, 5.0
 _FULL_RANGE_GAIN = 255.0 / 219.0
 
 
-def _verified(models_dir: Path, name: str) -> Path:
-    path = models_dir / name
-    if not path.is_file():
-        raise ModelError(
-            f"BRISQUE model file {path} is missing; restore it from the repository "
-            "(analysis/quality/models/, see its README.md)"
-        )
-    if hashlib.sha256(path.read_bytes()).hexdigest() != PINNED_SHA256[name]:
-        raise ModelError(
-            f"BRISQUE model file {path} is corrupt (sha256 mismatch); restore it from the "
-            "repository (analysis/quality/models/, see its README.md)"
-        )
-    return path
-
-
 @functools.cache
 def brisque_model(models_dir: Path = MODELS_DIR) -> Any:
     """The BRISQUE scorer, loaded once per process after checking both files' sha256."""
-    model = _verified(models_dir, MODEL_FILE)
-    ranges = _verified(models_dir, RANGE_FILE)
+    model = verified_path(models_dir, BRISQUE_MODEL)
+    ranges = verified_path(models_dir, BRISQUE_RANGE)
     try:
         return cv2.quality.QualityBRISQUE.create(str(model), str(ranges))
     except cv2.error as exc:

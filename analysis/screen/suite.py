@@ -13,7 +13,7 @@ definition and thresholds; ``ScreenParams`` gathers them, every one with its def
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +58,7 @@ SCREEN_SERIES: dict[str, SeriesInfo] = {
 }
 _EVERY_FRAME_KEYS = frozenset({"screen_change", "loading_animation_issue"})
 _CONTENT_KEYS = frozenset({"page_content", "low_page_content_issue"})
+PROGRESS_STEP = 0.01  # report progress at most once per 1 % of the interval
 
 
 class UnknownScreenKey(ValueError):
@@ -147,9 +148,15 @@ def _work_scale(luma: np.ndarray, params: ChangeParams) -> WorkScale:
     return WorkScale.for_picture(luma.shape[1], luma.shape[0], params.work_long_side)
 
 
-def run_screen_analyses(path: Path, fps: float, request: ScreenRequest) -> ScreenResult:
+def run_screen_analyses(
+    path: Path,
+    fps: float,
+    request: ScreenRequest,
+    progress: Callable[[float], None] | None = None,
+) -> ScreenResult:
     """The asked screen analyses of ``request``'s interval, from one decode pass.
 
+    ``progress`` gets the share of the interval done (0-1) now and then, and 1.0 at the end.
     MediaError when the video cannot be decoded or the box does not fit it.
     """
     keys = check_screen_keys(request.keys)
@@ -163,13 +170,18 @@ def run_screen_analyses(path: Path, fps: float, request: ScreenRequest) -> Scree
     animations: LoadingAnimationScanner | None = None
     previous: np.ndarray | None = None
     last: ScannedFrame | None = None
-    decoded = 0
+    decoded, reported = 0, 0.0
+    span_ms = request.end_ms - request.start_ms
     for frame, is_reference in _frames(
         path, fps, request.start_ms, request.end_ms, request.box, every_frame
     ):
         sampled = sampling and not is_reference and sampler.due(frame.t_ms)
         if not is_reference:
             decoded, last = decoded + 1, frame
+            done = (frame.t_ms - request.start_ms) / span_ms
+            if progress is not None and done - reported >= PROGRESS_STEP:
+                reported = done
+                progress(done)
         if not (every_frame or sampled):
             continue
         luma = frame.luma()
@@ -189,6 +201,8 @@ def run_screen_analyses(path: Path, fps: float, request: ScreenRequest) -> Scree
             if animations is not None:
                 animations.add(frame.number, frame.t_ms, work, mask)
         previous = work
+    if progress is not None:
+        progress(1.0)
     return _result(keys, frame_ms, params, change, content, animations, last, decoded)
 
 

@@ -12,7 +12,7 @@ from graph.analyses import Analysis
 from graph.chunks import Chunk
 from graph.errors import Unauthenticated
 from graph.faces import CoOccurs, FaceTrace, Stranger, TraceLink
-from graph.identities import Identity
+from graph.identities import Identity, IdentityPair
 from graph.sessions import Session
 
 
@@ -28,6 +28,7 @@ class Context:
     co_occurs_by_trace: DataLoader[str, list[CoOccurs]] = field(init=False)
     strangers_by_session: DataLoader[str, list[Stranger]] = field(init=False)
     identities_by_id: DataLoader[str, Identity | None] = field(init=False)
+    pairs_by_identity: DataLoader[str, list[IdentityPair]] = field(init=False)
     traces_by_identity: DataLoader[str, list[FaceTrace]] = field(init=False)
     chunks_by_session: DataLoader[str, list[Chunk]] = field(init=False)
 
@@ -39,6 +40,7 @@ class Context:
         self.co_occurs_by_trace = DataLoader(load_fn=self._load_co_occurs)
         self.strangers_by_session = DataLoader(load_fn=self._load_strangers)
         self.identities_by_id = DataLoader(load_fn=self._load_identities)
+        self.pairs_by_identity = DataLoader(load_fn=self._load_pairs)
         self.traces_by_identity = DataLoader(load_fn=self._load_identity_traces)
         self.chunks_by_session = DataLoader(load_fn=self._load_chunks)
 
@@ -64,11 +66,20 @@ class Context:
         return [found.get(k, []) for k in keys]
 
     async def _load_strangers(self, session_ids: list[str]) -> list[list[Stranger]]:
-        return [await self.state.faces.strangers(sid) for sid in session_ids]
+        found = await self.state.faces.strangers_by_session(session_ids)
+        return [found.get(sid, []) for sid in session_ids]
 
     async def _load_identities(self, ids: list[str]) -> list[Identity | None]:
         found = await self.state.identities.by_ids(self._org_id(), ids)
         return [found.get(i) for i in ids]
+
+    async def _load_pairs(self, ids: list[str]) -> list[list[IdentityPair]]:
+        """The co-occurring pairs each identity is one end of (one query for all of them)."""
+        found: dict[str, list[IdentityPair]] = {i: [] for i in ids}
+        for pair in await self.state.identities.pairs(self._org_id(), ids=ids):
+            for end in {pair.a, pair.b} & found.keys():
+                found[end].append(pair)
+        return [found[i] for i in ids]
 
     async def _load_identity_traces(self, ids: list[str]) -> list[list[FaceTrace]]:
         found = await self.state.identities.traces(ids)

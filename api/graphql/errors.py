@@ -14,7 +14,7 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,9 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(original, ReelgraphError):
         return original.code
     if not is_expected(error):
-        return "INTERNAL_SERVER_ERROR"
+        return ErrorCode.INTERNAL_SERVER_ERROR
     code = (error.extensions or {}).get("code")
-    return code if isinstance(code, str) else "GRAPHQL_VALIDATION_FAILED"
+    return code if isinstance(code, str) else ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 def _operation(context: ExecutionContext | None) -> str:
@@ -91,7 +91,7 @@ class TypedErrors(MaskErrors):
         if is_expected(error):
             # Syntax, validation and coercion errors: the client's own query is at fault.
             extensions = dict(error.extensions or {})
-            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+            extensions.setdefault("code", ErrorCode.GRAPHQL_VALIDATION_FAILED)
             return GraphQLError(
                 error.message,
                 nodes=error.nodes,
@@ -101,5 +101,5 @@ class TypedErrors(MaskErrors):
                 extensions=extensions,
             )
         masked = self.anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR}
         return masked

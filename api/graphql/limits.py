@@ -26,7 +26,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from api.graphql.cost import OperationMeter, introspection_list_sizes, list_over
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 from graph.settings import Settings
 
 T = TypeVar("T")
@@ -38,13 +38,11 @@ _off_loop = ThreadPoolExecutor(max_workers=2, thread_name_prefix="graphql-parse"
 
 
 class QueryTooLarge(ReelgraphError):
-    code = "QUERY_TOO_LARGE"
-    status = 413
+    code = ErrorCode.QUERY_TOO_LARGE
 
 
 class QueryTooComplex(ReelgraphError):
-    code = "QUERY_TOO_COMPLEX"
-    status = 400
+    code = ErrorCode.QUERY_TOO_COMPLEX
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""The schema, composed of one query/mutation/subscription mixin per area."""
+"""The schema, composed of one query/mutation/subscription mixin per area.
+
+Each area lives in ``api/graphql/<area>/`` (types, queries, mutations, subscriptions); the
+order of the mixins is the order of the fields in ``schema.graphql``.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +12,37 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
-from api.graphql.analyses import AnalysisQuery, AnalysisSubscription
-from api.graphql.auth import AuthMutation
+from api.graphql.analyses.queries import AnalysisQuery
+from api.graphql.analyses.subscriptions import AnalysisSubscription
+from api.graphql.auth.mutations import AuthMutation
 from api.graphql.errors import TypedErrors, log_errors
-from api.graphql.face_types import Identity
-from api.graphql.faces import FaceMutation, FaceQuery
+from api.graphql.faces.mutations import FaceMutation
+from api.graphql.faces.queries import FaceQuery
+from api.graphql.faces.types import Identity
 from api.graphql.input_strings import InputStrings
-from api.graphql.labels import LabelMutation, LabelQuery, LabelSubscription
+from api.graphql.labels.mutations import LabelMutation
+from api.graphql.labels.queries import LabelQuery
+from api.graphql.labels.subscriptions import LabelSubscription
+from api.graphql.labels.types import Label, LabelGroup
 from api.graphql.limits import QueryLimiter, QueryLimits
-from api.graphql.sessions import SessionMutation, SessionQuery
-from api.graphql.timeseries import TimeSeriesMutation, TimeSeriesQuery
-from api.graphql.types import Label, LabelGroup, Session
+from api.graphql.nodes.queries import NodeQuery
+from api.graphql.sessions.mutations import SessionMutation
+from api.graphql.sessions.queries import SessionQuery
+from api.graphql.sessions.types import Session
+from api.graphql.timeseries.queries import TimeSeriesQuery
+from api.graphql.vmaf.mutations import VmafMutation
+from api.graphql.vmaf.queries import VmafQuery
 
 
 @strawberry.type
-class Query(SessionQuery, LabelQuery, AnalysisQuery, TimeSeriesQuery, FaceQuery):
+class Query(
+    SessionQuery, NodeQuery, LabelQuery, AnalysisQuery, TimeSeriesQuery, VmafQuery, FaceQuery
+):
     pass
 
 
 @strawberry.type
-class Mutation(SessionMutation, LabelMutation, TimeSeriesMutation, AuthMutation, FaceMutation):
+class Mutation(SessionMutation, LabelMutation, VmafMutation, AuthMutation, FaceMutation):
     pass
 
 

@@ -10,19 +10,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from analysis.errors import MediaError
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(code: ErrorCode | str, message: str, status: int | None = None) -> JSONResponse:
+    """The JSON error body; the status is the code's unless given (a code outside the enum)."""
+    if status is None:
+        status = code.status if isinstance(code, ErrorCode) else 500
     return JSONResponse(
         {"success": False, "error": {"code": code, "message": message}}, status_code=status
     )
 
 
 def from_exception(exc: ReelgraphError) -> JSONResponse:
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.code, exc.message, exc.status)
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -39,6 +42,6 @@ def typed_errors(handler: Handler) -> Handler:
             return from_exception(exc)
         except MediaError as exc:
             log.warning("media error on %s: %s", request.url.path, exc)
-            return error_response(500, "MEDIA_ERROR", str(exc))
+            return error_response(ErrorCode.MEDIA_ERROR, str(exc))
 
     return run

@@ -13,7 +13,7 @@ from api.services.faces import co_occurrence, require_stranger, require_trace, t
 from api.services.frames import frame_seconds, require_video
 from api.services.representative_frame import representative_frame
 from api.services.sessions import require_session
-from graph.errors import NotFound
+from graph.errors import ErrorCode, NotFound
 from graph.face_detections import RepresentativeFace
 from graph.sessions import Session
 
@@ -40,7 +40,7 @@ async def trace_representative_face(request: Request) -> Response:
     state, principal = request_context(request)
     session = await require_session(state, principal, request.path_params["file_uuid"])
     trace = await require_trace(
-        state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
+        state, principal, session.id, int_path(request, "trace_id", ErrorCode.TRACE_NOT_FOUND)
     )
     return JSONResponse(
         {
@@ -58,7 +58,7 @@ async def stranger_representative_face(request: Request) -> Response:
     state, principal = request_context(request)
     session = await require_session(state, principal, request.path_params["file_uuid"])
     stranger = await require_stranger(
-        state, session, int_path(request, "stranger_id", "STRANGER_NOT_FOUND")
+        state, session, int_path(request, "stranger_id", ErrorCode.STRANGER_NOT_FOUND)
     )
     return JSONResponse(
         {
@@ -79,7 +79,7 @@ async def co_occur(request: Request) -> Response:
     found = await co_occurrence(state, principal, session_id, a, b)
     if found is None:
         raise NotFound(
-            "the two identities never appear together in this file", code="NO_COOCCURRENCE"
+            "the two identities never appear together in this file", code=ErrorCode.NO_COOCCURRENCE
         )
     session = found.session
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from graph.errors import NotFound, ReelgraphError
+from graph.errors import ErrorCode, NotFound, ReelgraphError
 
 __all__ = [
     "PRIVATE_MEDIA_CACHE",
@@ -34,8 +34,7 @@ _RANGE_SPEC = re.compile(r"(\d*)-(\d*)", re.ASCII)
 class RangeNotSatisfiable(ReelgraphError):
     """A syntactically valid byte range that selects no byte of the file (HTTP 416)."""
 
-    code = "RANGE_NOT_SATISFIABLE"
-    status = 416
+    code = ErrorCode.RANGE_NOT_SATISFIABLE
 
     def __init__(self, size: int) -> None:
         super().__init__(f"range not satisfiable for a {size}-byte file", size=size)

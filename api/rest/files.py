@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 from api.rest.errors import error_response, from_exception
 from api.rest.upload_stream import LimitedFile, save_multipart_file
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, PayloadTooLarge
+from graph.errors import ErrorCode, InvalidInput, PayloadTooLarge
 from graph.ids import new_session_id
 from graph.uploads import Upload
 
@@ -24,7 +24,7 @@ async def upload_file(request: Request) -> JSONResponse:
     limit = state.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        return error_response(413, "PAYLOAD_TOO_LARGE", f"uploads are limited to {limit} bytes")
+        return error_response(ErrorCode.PAYLOAD_TOO_LARGE, f"uploads are limited to {limit} bytes")
     content_type = request.headers.get("content-type", "")
     file_uuid = new_session_id()
     filename = request.query_params.get("filename") or request.headers.get("x-filename")
@@ -38,7 +38,7 @@ async def upload_file(request: Request) -> JSONResponse:
                 async for chunk in request.stream():
                     out.write(chunk)
             if out.size == 0:
-                raise InvalidInput("the upload is empty", code="EMPTY_UPLOAD")
+                raise InvalidInput("the upload is empty", code=ErrorCode.EMPTY_UPLOAD)
             out.commit()
     except (PayloadTooLarge, InvalidInput) as exc:
         return from_exception(exc)

@@ -32,7 +32,7 @@ from api.services.renders import (
 from api.services.representative_frame import representative_frame
 from api.services.sessions import require_session
 from api.services.state import AppState
-from graph.errors import InvalidInput, NotFound
+from graph.errors import ErrorCode, InvalidInput, NotFound
 from graph.sessions import Session
 
 JPEG = "image/jpeg"
@@ -76,10 +76,10 @@ async def trace_thumbnail(request: Request) -> Response:
     state, principal = request_context(request)
     session = await _session(request)
     trace = await require_trace(
-        state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
+        state, principal, session.id, int_path(request, "trace_id", ErrorCode.TRACE_NOT_FOUND)
     )
     if trace.representative is None:
-        raise NotFound(f"trace {trace.trace_id} has no detected face", code="NO_FACE")
+        raise NotFound(f"trace {trace.trace_id} has no detected face", code=ErrorCode.NO_FACE)
     path = await face_jpeg(state, session, trace.representative)
     return await file_response(request, path, JPEG)
 
@@ -89,10 +89,12 @@ async def stranger_thumbnail(request: Request) -> Response:
     state, _ = request_context(request)
     session = await _session(request)
     stranger = await require_stranger(
-        state, session, int_path(request, "stranger_id", "STRANGER_NOT_FOUND")
+        state, session, int_path(request, "stranger_id", ErrorCode.STRANGER_NOT_FOUND)
     )
     if stranger.representative is None:
-        raise NotFound(f"stranger {stranger.stranger_id} has no detected face", code="NO_FACE")
+        raise NotFound(
+            f"stranger {stranger.stranger_id} has no detected face", code=ErrorCode.NO_FACE
+        )
     path = await face_jpeg(state, session, stranger.representative)
     return await file_response(request, path, JPEG)
 
@@ -106,7 +108,7 @@ async def chunk_thumbnail(request: Request) -> Response:
     chunk_id = request.path_params["chunk_id"]
     chunk = await state.chunks.get(session.id, chunk_id)
     if chunk is None:
-        raise NotFound(f"chunk {chunk_id} not found in this file", code="CHUNK_NOT_FOUND")
+        raise NotFound(f"chunk {chunk_id} not found in this file", code=ErrorCode.CHUNK_NOT_FOUND)
     try:
         chosen = await representative_frame(
             state, session, start=chunk.start_frame, end=chunk.end_frame
@@ -137,7 +139,8 @@ async def clip_video(request: Request) -> Response:
         frames = range_from_times(session, start_s, end_s, video_fps)
     else:
         raise InvalidInput(
-            "give start_frame and end_frame, or start_time and end_time", code="MISSING_RANGE"
+            "give start_frame and end_frame, or start_time and end_time",
+            code=ErrorCode.MISSING_RANGE,
         )
     return await send(request, await clip(state, session, frames, audio=audio, debug=debug))
 
@@ -149,7 +152,7 @@ async def trace_video(request: Request) -> Response:
     session = await _session(request)
     audio, debug = audio_on(request), debug_mode(request)
     trace = await require_trace(
-        state, principal, session.id, int_path(request, "trace_id", "TRACE_NOT_FOUND")
+        state, principal, session.id, int_path(request, "trace_id", ErrorCode.TRACE_NOT_FOUND)
     )
     frames = check_range(session, trace.start_frame, trace.end_frame)
     boxes = await face_boxes(state, session, frames, trace_id=trace.trace_id, debug=debug)

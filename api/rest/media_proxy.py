@@ -9,7 +9,7 @@ from api.rest.errors import error_response, from_exception
 from api.rest.file_response import PRIVATE_MEDIA_CACHE
 from api.services.media_proxy import fetch_image
 from api.services.state import AppState, Principal
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -23,7 +23,9 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
 async def media_proxy(request: Request) -> Response:
     principal: Principal = request.state.principal
     if not principal.has_scope("system"):
-        return error_response(403, "FORBIDDEN", "the media proxy needs a key with 'system' scope")
+        return error_response(
+            ErrorCode.FORBIDDEN, "the media proxy needs a key with 'system' scope"
+        )
     state: AppState = request.app.state.reelgraph
     try:
         image = await fetch_image(request.query_params.get("url", ""), state.settings)

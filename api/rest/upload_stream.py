@@ -18,7 +18,7 @@ from typing import IO
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from graph.errors import InvalidInput, PayloadTooLarge
+from graph.errors import ErrorCode, InvalidInput, PayloadTooLarge
 
 MAX_PARTS = 10
 MAX_FIELD_BYTES = 64 * 1024  # all parts other than the file together
@@ -95,7 +95,9 @@ class _FilePartParser:
     def on_part_begin(self) -> None:
         self.parts += 1
         if self.parts > MAX_PARTS:
-            raise InvalidInput(f"at most {MAX_PARTS} multipart parts", code="TOO_MANY_PARTS")
+            raise InvalidInput(
+                f"at most {MAX_PARTS} multipart parts", code=ErrorCode.TOO_MANY_PARTS
+            )
         self._headers, self._in_file = {}, False
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
@@ -113,7 +115,7 @@ class _FilePartParser:
         if options.get(b"name") != self.field or b"filename" not in options:
             return
         if self.file is not None:
-            raise InvalidInput("send one 'file' part per upload", code="TOO_MANY_FILES")
+            raise InvalidInput("send one 'file' part per upload", code=ErrorCode.TOO_MANY_FILES)
         content_type = self._headers.get(b"content-type")
         self.file = FilePart(
             filename=options[b"filename"].decode("utf-8", "replace") or None,
@@ -144,7 +146,7 @@ async def save_multipart_file(
     _, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
     if not boundary:
-        raise InvalidInput("the multipart body has no boundary", code="INVALID_MULTIPART")
+        raise InvalidInput("the multipart body has no boundary", code=ErrorCode.INVALID_MULTIPART)
     handler = _FilePartParser(out, field)
     parser = MultipartParser(
         boundary,
@@ -163,9 +165,13 @@ async def save_multipart_file(
             parser.write(chunk)
         parser.finalize()
     except FormParserError as exc:
-        raise InvalidInput("the multipart body is malformed", code="INVALID_MULTIPART") from exc
+        raise InvalidInput(
+            "the multipart body is malformed", code=ErrorCode.INVALID_MULTIPART
+        ) from exc
     if handler.file is None:
-        raise InvalidInput(f"multipart uploads need a {field!r} file part", code="NO_FILE")
+        raise InvalidInput(f"multipart uploads need a {field!r} file part", code=ErrorCode.NO_FILE)
     if not handler.file.complete:
-        raise InvalidInput("the multipart body ends inside the file", code="INVALID_MULTIPART")
+        raise InvalidInput(
+            "the multipart body ends inside the file", code=ErrorCode.INVALID_MULTIPART
+        )
     return handler.file

@@ -16,22 +16,22 @@ from api.rest.params import audio_on, debug_mode, frame_param, request_context
 from api.rest.process_stream import stream_stdout
 from api.services.frames import require_video
 from api.services.sessions import require_session
-from graph.errors import InvalidInput, NotFound
+from graph.errors import ErrorCode, InvalidInput, NotFound
 from graph.sessions import Session
 
 
 def _frame_window(session: Session, start: int | None, end: int | None) -> tuple[float, float]:
     """(start_s, duration_s) for an inclusive frame range, as seed 004's /video table says."""
     if not session.fps or not session.frame_count:
-        raise InvalidInput("the session has no video frames", code="NO_VIDEO")
+        raise InvalidInput("the session has no video frames", code=ErrorCode.NO_VIDEO)
     first = start or 0
     last = session.frame_count - 1 if end is None else end
     if last < first:
-        raise InvalidInput("end_frame is before start_frame", code="INVALID_FRAME_RANGE")
+        raise InvalidInput("end_frame is before start_frame", code=ErrorCode.INVALID_FRAME_RANGE)
     if first >= session.frame_count:
         raise InvalidInput(
             f"start_frame {first} is beyond the video ({session.frame_count} frames)",
-            code="INVALID_FRAME_RANGE",
+            code=ErrorCode.INVALID_FRAME_RANGE,
         )
     last = min(last, session.frame_count - 1)
     return first / session.fps, (last - first + 1) / session.fps
@@ -45,7 +45,7 @@ async def stream_video(request: Request) -> Response:
         require_video(session)  # 409 NOT_READY while pending or failed, 400 NO_VIDEO for audio
         return await debug_video(request, session)
     if not session.media_path or not Path(session.media_path).is_file():
-        raise NotFound("the session's media is not available", code="MEDIA_NOT_FOUND")
+        raise NotFound("the session's media is not available", code=ErrorCode.MEDIA_NOT_FOUND)
     audio = audio_on(request)
     start = frame_param(request, "start_frame")
     end = frame_param(request, "end_frame")
@@ -54,7 +54,7 @@ async def stream_video(request: Request) -> Response:
     if window is None and audio:
         return await file_response(request, source, "video/mp4")
     if session.kind != "video":
-        raise InvalidInput("the session has no video stream", code="NO_VIDEO")
+        raise InvalidInput("the session has no video stream", code=ErrorCode.NO_VIDEO)
     start_s, duration_s = window if window else (None, None)
     cmd = stream_copy_command(source, start_s=start_s, duration_s=duration_s, audio=audio)
     headers = {"Cache-Control": PRIVATE_MEDIA_CACHE, "Accept-Ranges": "none"}

@@ -1,4 +1,8 @@
-"""Analysis status with seed 000's timeout rules, and the analyses of a session."""
+"""Analysis status with seed 000's timeout rules.
+
+The keys a client may track are the registry's (workers/registry.py): every label-driven
+analysis' keys, the session-level jobs' and the seed's reserved ones.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,7 @@ from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis, AnalysisState
 from graph.events import wait_for
-
-# Seed 000's trackable analyses, plus the ones this service adds.
-TRACKABLE = frozenset({
-    "audio-activity", "audio-loudness-issue", "audio-match", "audio-momentary-lufs",
-    "audio-volume", "blockiness", "blurriness", "brightness", "colorfulness", "contrast",
-    "downsampling-index", "image-match", "loading-animation-issue", "low-page-content-issue",
-    "ocr", "page-content", "page-load", "poor-video-quality-issue", "screen-change",
-    "video-quality-mos",
-    "ingest", "chunks", "face-trace", "vmaf", "time-series", "screen-freezing",
-})  # fmt: skip
+from workers.registry import trackable_keys
 
 
 @dataclass(frozen=True)
@@ -89,12 +84,13 @@ async def analysis_status(
     await require_session(state, principal, session_id)
     track = list(dict.fromkeys(track)) if track else None
     if track:
-        unknown = [key for key in track if key not in TRACKABLE]
+        trackable = trackable_keys()
+        unknown = [key for key in track if key not in trackable]
         if unknown:
             return AnalysisStatusResult(
                 "error",
                 f"Unknown analyses to track: {', '.join(unknown)}. "
-                f"Supported: {', '.join(sorted(TRACKABLE))}.",
+                f"Supported: {', '.join(sorted(trackable))}.",
                 session_id,
             )
     budget = wait_budget_s(state, timeout)
@@ -112,7 +108,3 @@ async def analysis_status(
         return result
     shown = timeout if timeout is not None and timeout >= 0 else budget
     return AnalysisStatusResult("timeout", _timeout_message(track, shown), session_id)
-
-
-async def session_analyses(state: AppState, session_id: str) -> list[Analysis]:
-    return await state.analyses.of_session(session_id)

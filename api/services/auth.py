@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import jwt
 
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, NotFound, Unauthenticated
+from graph.errors import ErrorCode, InvalidInput, NotFound, Unauthenticated
 from graph.orgs import ApiKey, OrgStore, hash_api_key
 from graph.settings import Settings
 
@@ -46,7 +46,9 @@ def new_api_key() -> str:
 def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown or not scopes:
-        raise InvalidInput(f"scopes must be some of {', '.join(SCOPES)}", code="INVALID_SCOPE")
+        raise InvalidInput(
+            f"scopes must be some of {', '.join(SCOPES)}", code=ErrorCode.INVALID_SCOPE
+        )
     return tuple(dict.fromkeys(scopes))
 
 
@@ -56,7 +58,9 @@ def check_ttl(settings: Settings, ttl_s: int | None) -> int:
     if ttl_s is None:
         return max(1, min(settings.jwt_ttl_s, longest))
     if not 0 < ttl_s <= longest:
-        raise InvalidInput(f"the token lifetime must be 1 to {longest} seconds", code="INVALID_TTL")
+        raise InvalidInput(
+            f"the token lifetime must be 1 to {longest} seconds", code=ErrorCode.INVALID_TTL
+        )
     return ttl_s
 
 
@@ -65,7 +69,7 @@ async def create_api_key(
 ) -> tuple[str, str]:
     """Create the org if needed and a key for it; returns (key, org_id). Only the hash is kept."""
     if not org_name.strip():
-        raise InvalidInput("org name must not be empty", code="INVALID_ORG")
+        raise InvalidInput("org name must not be empty", code=ErrorCode.INVALID_ORG)
     org = await orgs.ensure_org(org_name.strip())
     key = new_api_key()
     await orgs.create_api_key(org.id, key, check_scopes(scopes), name)
@@ -76,7 +80,7 @@ async def revoke_api_key(state: AppState, key_id: str) -> ApiKey:
     """Revoke a key and, with it, every JWT issued for it; effective in every API process."""
     revoked = await state.orgs.revoke_api_key(key_id)
     if revoked is None:
-        raise NotFound(f"API key {key_id} not found", code="API_KEY_NOT_FOUND")
+        raise NotFound(f"API key {key_id} not found", code=ErrorCode.API_KEY_NOT_FOUND)
     await state.redis.incr(REVOCATIONS_KEY)  # after the write: a reader never caches stale
     _key_cache.clear()
     return revoked
@@ -102,14 +106,14 @@ async def principal_for_api_key(state: AppState, key: str) -> Principal:
         state, "key:" + hash_api_key(key), lambda: state.orgs.find_api_key(key)
     )
     if found is None:
-        raise Unauthenticated("invalid API key", code="INVALID_API_KEY")
+        raise Unauthenticated("invalid API key", code=ErrorCode.INVALID_API_KEY)
     return Principal(org_id=found.org_id, scopes=frozenset(found.scopes), key_id=found.id)
 
 
 def issue_jwt(secret: str, principal: Principal, ttl_s: int) -> str:
     """A token for the principal's API key (``sub``): it lives no longer than that key."""
     if principal.key_id is None:
-        raise InvalidInput("tokens are issued for an API key", code="INVALID_PRINCIPAL")
+        raise InvalidInput("tokens are issued for an API key", code=ErrorCode.INVALID_PRINCIPAL)
     now = int(time.time())
     claims = {
         "sub": principal.key_id,
@@ -128,15 +132,15 @@ async def principal_for_jwt(state: AppState, token: str) -> Principal:
             token, state.jwt_secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp"]}
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthenticated("token expired", code="TOKEN_EXPIRED") from None
+        raise Unauthenticated("token expired", code=ErrorCode.TOKEN_EXPIRED) from None
     except jwt.InvalidTokenError:
-        raise Unauthenticated("invalid token", code="INVALID_TOKEN") from None
+        raise Unauthenticated("invalid token", code=ErrorCode.INVALID_TOKEN) from None
     org, scopes, key_id = claims.get("org"), claims.get("scopes"), claims.get("sub")
     if not isinstance(org, str) or not isinstance(scopes, list) or not isinstance(key_id, str):
-        raise Unauthenticated("token lacks org, scope and key claims", code="INVALID_TOKEN")
+        raise Unauthenticated("token lacks org, scope and key claims", code=ErrorCode.INVALID_TOKEN)
     key = await _active_key(state, "id:" + key_id, lambda: state.orgs.find_api_key_by_id(key_id))
     if key is None or key.org_id != org:
-        raise Unauthenticated("the token's API key was revoked", code="TOKEN_REVOKED")
+        raise Unauthenticated("the token's API key was revoked", code=ErrorCode.TOKEN_REVOKED)
     granted = frozenset(str(s) for s in scopes) & frozenset(key.scopes)
     return Principal(org_id=org, scopes=granted, key_id=key_id)
 
@@ -150,7 +154,9 @@ async def authenticate(
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("Authorization must be 'Bearer <token>'", code="INVALID_TOKEN")
+            raise Unauthenticated(
+                "Authorization must be 'Bearer <token>'", code=ErrorCode.INVALID_TOKEN
+            )
         return await principal_for_jwt(state, token.strip())
     raise Unauthenticated("missing X-API-Key or Authorization: Bearer header")
 

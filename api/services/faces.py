@@ -15,7 +15,7 @@ from api.services.pagination import check_first
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis
-from graph.errors import Conflict, InvalidInput, NotFound
+from graph.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from graph.face_detections import FaceDetection
 from graph.faces import FaceTrace, Stranger, TraceLink, trace_key
 from graph.identities import Identity, IdentityPair
@@ -32,7 +32,7 @@ def _position(after: str | None, arity: int) -> list[int] | None:
         return None
     parts = decode_cursor(after, arity)
     if parts is None or not all(isinstance(p, int) for p in parts):
-        raise InvalidInput("after is not a cursor from this API", code="INVALID_CURSOR")
+        raise InvalidInput("after is not a cursor from this API", code=ErrorCode.INVALID_CURSOR)
     return [int(p) for p in parts]
 
 
@@ -73,7 +73,7 @@ async def require_trace(
     found = (await state.faces.traces_by_key([key])).get(key)
     if found is None:
         raise NotFound(
-            f"trace {trace_id} not found in session {session_id}", code="TRACE_NOT_FOUND"
+            f"trace {trace_id} not found in session {session_id}", code=ErrorCode.TRACE_NOT_FOUND
         )
     return found
 
@@ -83,7 +83,7 @@ async def require_stranger(state: AppState, session: Session, stranger_id: int) 
     if not found:
         raise NotFound(
             f"stranger {stranger_id} not found in session {session.id}",
-            code="STRANGER_NOT_FOUND",
+            code=ErrorCode.STRANGER_NOT_FOUND,
         )
     return found[0]
 
@@ -92,7 +92,8 @@ async def retrace_faces(state: AppState, principal: Principal, session_id: str) 
     session = await require_session(state, principal, session_id)
     if session.status is not SessionStatus.READY or session.kind != "video":
         raise Conflict(
-            "faces can be traced only in an ingested video session", code="SESSION_NOT_READY"
+            "faces can be traced only in an ingested video session",
+            code=ErrorCode.SESSION_NOT_READY,
         )
     await start_face_trace(state, session.id)
     found = await state.analyses.of_session(session.id, [FACE_TRACE_KEY])
@@ -119,7 +120,8 @@ async def promote_stranger(
     found = await state.faces.strangers(session_id, stranger_id)
     if not found:
         raise NotFound(
-            f"stranger {stranger_id} not found in session {session_id}", code="STRANGER_NOT_FOUND"
+            f"stranger {stranger_id} not found in session {session_id}",
+            code=ErrorCode.STRANGER_NOT_FOUND,
         )
     stranger = found[0]
     embeddings = await state.face_detections.trace_embeddings(session_id)
@@ -177,7 +179,7 @@ async def identity_graph(
     state: AppState, principal: Principal, session_id: str | None, min_frames: int
 ) -> tuple[list[Identity], list[IdentityPair]]:
     if min_frames < 1:
-        raise InvalidInput("minFrames must be at least 1", code="INVALID_MIN_FRAMES")
+        raise InvalidInput("minFrames must be at least 1", code=ErrorCode.INVALID_MIN_FRAMES)
     node_ids: set[str] = set()
     if session_id is not None:
         await require_session(state, principal, session_id)
@@ -198,7 +200,9 @@ async def co_occurrence_path(
 ) -> list[Identity] | None:
     """Shortest chain a → … → b of identities that share the screen somewhere (BFS)."""
     if not 1 <= max_hops <= MAX_HOPS:
-        raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}", code="INVALID_MAX_HOPS")
+        raise InvalidInput(
+            f"maxHops must be between 1 and {MAX_HOPS}", code=ErrorCode.INVALID_MAX_HOPS
+        )
     a = await require_identity(state, principal, identity_a)
     b = await require_identity(state, principal, identity_b)
     if a.id == b.id:

@@ -16,7 +16,7 @@ from analysis.media.frames import (
 )
 from api.services.media_cache import media_cache
 from api.services.state import AppState
-from graph.errors import Conflict, InvalidInput, NotFound, ReelgraphError
+from graph.errors import Conflict, ErrorCode, InvalidInput, NotFound, ReelgraphError
 from graph.face_detections import RepresentativeFace
 from graph.sessions import Session, SessionStatus
 
@@ -26,28 +26,26 @@ FACE_THUMBNAIL_PX = 320
 class MediaFault(ReelgraphError):
     """The media could not be decoded although it was ingested: a server-side fault."""
 
-    code = "MEDIA_ERROR"
-    status = 500
+    code = ErrorCode.MEDIA_ERROR
 
 
 def require_video(session: Session) -> Path:
     """The session's video file, or a typed error saying why there is none to read."""
     if session.status is not SessionStatus.READY:
         raise Conflict(
-            f"session {session.id} is {session.status.value}, not READY", code="NOT_READY"
+            f"session {session.id} is {session.status.value}, not READY", code=ErrorCode.NOT_READY
         )
     if session.kind != "video" or not session.fps or not session.frame_count:
-        raise InvalidInput("the session has no video stream", code="NO_VIDEO")
+        raise InvalidInput("the session has no video stream", code=ErrorCode.NO_VIDEO)
     if not session.media_path or not Path(session.media_path).is_file():
-        raise NotFound("the session's media is not available", code="MEDIA_NOT_FOUND")
+        raise NotFound("the session's media is not available", code=ErrorCode.MEDIA_NOT_FOUND)
     return Path(session.media_path)
 
 
 class VideoTooLarge(ReelgraphError):
     """The session's pictures exceed ``REELGRAPH_MAX_VIDEO_PIXELS``: the API decodes none."""
 
-    code = "VIDEO_TOO_LARGE"
-    status = 422
+    code = ErrorCode.VIDEO_TOO_LARGE
 
 
 def require_decodable(state: AppState, session: Session) -> Path:
@@ -67,7 +65,8 @@ def check_frame(session: Session, frame: int, name: str = "frame") -> int:
     total = session.frame_count or 0
     if not 0 <= frame < total:
         raise InvalidInput(
-            f"{name} {frame} is outside the video (frames 0-{total - 1})", code="INVALID_FRAME"
+            f"{name} {frame} is outside the video (frames 0-{total - 1})",
+            code=ErrorCode.INVALID_FRAME,
         )
     return frame
 
@@ -87,7 +86,7 @@ async def frame_jpeg(
         raise InvalidInput(
             f"the crop {crop.w}x{crop.h}+{crop.x}+{crop.y} does not fit the "
             f"{session.width}x{session.height} frame",
-            code="INVALID_CROP",
+            code=ErrorCode.INVALID_CROP,
         )
     quality = state.settings.jpeg_quality
     name = f"frame-{frame}"

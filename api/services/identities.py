@@ -11,7 +11,7 @@ from analysis.faces.reference import MAX_SIDE_PX, embed_reference_image
 from api.services.images import decode_upload
 from api.services.pagination import check_first
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, NotFound, ReelgraphError
+from graph.errors import ErrorCode, InvalidInput, NotFound, ReelgraphError
 from graph.identities import Identity
 from graph.ids import new_id, now_s
 from workers.face_trace import model_spec
@@ -22,8 +22,7 @@ SOURCES = frozenset({"manual", "tmdb", "imdb", "wikidata", "gallery", "stranger"
 
 
 class ModelUnavailable(ReelgraphError):
-    code = "MODEL_UNAVAILABLE"
-    status = 503
+    code = ErrorCode.MODEL_UNAVAILABLE
 
 
 def check_identity_input(
@@ -31,15 +30,17 @@ def check_identity_input(
 ) -> dict[str, Any]:
     name = (name or "").strip()
     if not name or len(name) > 256:
-        raise InvalidInput("name must be 1 to 256 characters", code="INVALID_NAME")
+        raise InvalidInput("name must be 1 to 256 characters", code=ErrorCode.INVALID_NAME)
     source = (source or "manual").strip().lower()
     if source not in SOURCES:
         known = ", ".join(sorted(SOURCES))
-        raise InvalidInput(f"source must be one of: {known}", code="INVALID_SOURCE")
+        raise InvalidInput(f"source must be one of: {known}", code=ErrorCode.INVALID_SOURCE)
     if external_id is not None and len(external_id) > 256:
-        raise InvalidInput("externalId is longer than 256 characters", code="INVALID_EXTERNAL_ID")
+        raise InvalidInput(
+            "externalId is longer than 256 characters", code=ErrorCode.INVALID_EXTERNAL_ID
+        )
     if profile_image_url is not None and not profile_image_url.startswith(("https://", "http://")):
-        raise InvalidInput("profileImageUrl must be an http(s) URL", code="INVALID_URL")
+        raise InvalidInput("profileImageUrl must be an http(s) URL", code=ErrorCode.INVALID_URL)
     return {
         "name": name, "source": source, "external_id": external_id,
         "profile_image_url": profile_image_url,
@@ -57,11 +58,15 @@ class ImageUpload(Protocol):
 
 def check_image_count(count: int) -> None:
     if count > MAX_IMAGES:
-        raise InvalidInput(f"at most {MAX_IMAGES} images per identity", code="TOO_MANY_IMAGES")
+        raise InvalidInput(
+            f"at most {MAX_IMAGES} images per identity", code=ErrorCode.TOO_MANY_IMAGES
+        )
 
 
 def _too_large(number: int, limit: int) -> InvalidInput:
-    return InvalidInput(f"image {number} is larger than {limit} bytes", code="IMAGE_TOO_LARGE")
+    return InvalidInput(
+        f"image {number} is larger than {limit} bytes", code=ErrorCode.IMAGE_TOO_LARGE
+    )
 
 
 async def read_images(state: AppState, uploads: Sequence[object]) -> list[bytes]:
@@ -71,7 +76,7 @@ async def read_images(state: AppState, uploads: Sequence[object]) -> list[bytes]
     images = []
     for number, upload in enumerate(uploads, start=1):
         if not isinstance(upload, ImageUpload):
-            raise InvalidInput("images must be file uploads", code="INVALID_IMAGE")
+            raise InvalidInput("images must be file uploads", code=ErrorCode.INVALID_IMAGE)
         if (upload.size or 0) > limit:
             raise _too_large(number, limit)
         data = await upload.read(limit + 1)
@@ -95,7 +100,7 @@ async def embed_images(state: AppState, images: Sequence[bytes]) -> list[Any]:
         try:
             vectors.append(await asyncio.to_thread(embed_reference_image, spec, bgr, number=number))
         except MediaError as exc:
-            raise InvalidInput(str(exc), code="INVALID_IMAGE") from exc
+            raise InvalidInput(str(exc), code=ErrorCode.INVALID_IMAGE) from exc
         except ModelError as exc:
             raise ModelUnavailable(str(exc)) from exc
     return vectors
@@ -124,7 +129,7 @@ async def new_identity(state: AppState, principal: Principal, props: dict[str, A
 async def require_identity(state: AppState, principal: Principal, identity_id: str) -> Identity:
     found = await state.identities.get(principal.org_id, identity_id)
     if found is None:
-        raise NotFound(f"identity {identity_id} not found", code="IDENTITY_NOT_FOUND")
+        raise NotFound(f"identity {identity_id} not found", code=ErrorCode.IDENTITY_NOT_FOUND)
     return found
 
 
@@ -132,7 +137,7 @@ async def merge_identities(
     state: AppState, principal: Principal, keep: str, merge: str
 ) -> Identity:
     if keep == merge:
-        raise InvalidInput("keep and merge are the same identity", code="SAME_IDENTITY")
+        raise InvalidInput("keep and merge are the same identity", code=ErrorCode.SAME_IDENTITY)
     kept = await require_identity(state, principal, keep)
     await require_identity(state, principal, merge)
     await state.gallery.move(merge, keep)
@@ -158,6 +163,8 @@ async def identities_page(
     if after is not None:
         last = await state.identities.get(principal.org_id, after)
         if last is None:
-            raise InvalidInput("after is not an identity of this org", code="INVALID_CURSOR")
+            raise InvalidInput(
+                "after is not an identity of this org", code=ErrorCode.INVALID_CURSOR
+            )
         position = (last.name, last.id)
     return await state.identities.page(principal.org_id, name=name, after=position, limit=first)

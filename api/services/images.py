@@ -14,7 +14,7 @@ import numpy as np
 
 from analysis.errors import MediaError
 from analysis.media.image_input import ImageTooLarge, decode_image
-from graph.errors import InvalidInput
+from graph.errors import ErrorCode, InvalidInput
 from graph.settings import Settings
 
 
@@ -34,6 +34,6 @@ async def decode_upload(
                 decode_image, data, max_pixels=settings.max_image_pixels, max_side_px=max_side_px
             )
         except ImageTooLarge as exc:
-            raise InvalidInput(f"image {number}: {exc}", code="IMAGE_TOO_LARGE") from exc
+            raise InvalidInput(f"image {number}: {exc}", code=ErrorCode.IMAGE_TOO_LARGE) from exc
         except MediaError as exc:
-            raise InvalidInput(f"image {number}: {exc}", code="INVALID_IMAGE") from exc
+            raise InvalidInput(f"image {number}: {exc}", code=ErrorCode.INVALID_IMAGE) from exc

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from graph.errors import InvalidInput
+from graph.errors import ErrorCode, InvalidInput
 
 LABEL_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_NAME_CHARS = 512
@@ -25,7 +25,7 @@ def parse_time_ms(value: Any, field_name: str) -> float:
     if isinstance(value, bool) or value is None:
         raise InvalidInput(
             f"{field_name} must be milliseconds or a string of seconds",
-            code="INVALID_TIME",
+            code=ErrorCode.INVALID_TIME,
             field=field_name,
         )
     if isinstance(value, int | float):
@@ -39,19 +39,19 @@ def parse_time_ms(value: Any, field_name: str) -> float:
         except ValueError:
             raise InvalidInput(
                 f"{field_name} {value!r} is not a number of seconds",
-                code="INVALID_TIME",
+                code=ErrorCode.INVALID_TIME,
                 field=field_name,
             ) from None
     else:
         raise InvalidInput(
             f"{field_name} must be milliseconds or a string of seconds",
-            code="INVALID_TIME",
+            code=ErrorCode.INVALID_TIME,
             field=field_name,
         )
     if not 0 <= ms <= MAX_TIME_MS:  # NaN fails this too
         raise InvalidInput(
             f"{field_name} must be a time from 0 to {MAX_TIME_MS:.0f} ms",
-            code="INVALID_TIME",
+            code=ErrorCode.INVALID_TIME,
             field=field_name,
         )
     return round(ms, 3)
@@ -61,7 +61,7 @@ def check_time_range(start_ms: float, end_ms: float) -> None:
     if end_ms < start_ms:
         raise InvalidInput(
             f"endTime ({end_ms:g} ms) is before startTime ({start_ms:g} ms)",
-            code="INVALID_TIME_RANGE",
+            code=ErrorCode.INVALID_TIME_RANGE,
         )
 
 
@@ -71,7 +71,8 @@ def check_video_box(video_box: Any) -> list[list[int]] | None:
         return None
     if not isinstance(video_box, list) or not video_box:
         raise InvalidInput(
-            "videoBox must be a non-empty list of [x0, y0, x1, y1] boxes", code="INVALID_VIDEO_BOX"
+            "videoBox must be a non-empty list of [x0, y0, x1, y1] boxes",
+            code=ErrorCode.INVALID_VIDEO_BOX,
         )
     for box in video_box:
         if (
@@ -81,11 +82,12 @@ def check_video_box(video_box: Any) -> list[list[int]] | None:
         ):
             raise InvalidInput(
                 f"videoBox entry {box!r} is not [x0, y0, x1, y1] of non-negative integers",
-                code="INVALID_VIDEO_BOX",
+                code=ErrorCode.INVALID_VIDEO_BOX,
             )
         if box[2] <= box[0] or box[3] <= box[1]:
             raise InvalidInput(
-                f"videoBox entry {box!r} needs x1 > x0 and y1 > y0", code="INVALID_VIDEO_BOX"
+                f"videoBox entry {box!r} needs x1 > x0 and y1 > y0",
+                code=ErrorCode.INVALID_VIDEO_BOX,
             )
     return [list(box) for box in video_box]
 
@@ -95,21 +97,23 @@ def check_label_type(label_type: str) -> str:
         raise InvalidInput(
             f"labelType {label_type!r} must be lowercase letters, digits and "
             "dashes (e.g. 'ocr-request')",
-            code="INVALID_LABEL_TYPE",
+            code=ErrorCode.INVALID_LABEL_TYPE,
         )
     return label_type
 
 
 def check_name(name: str | None) -> str | None:
     if name is not None and len(name) > MAX_NAME_CHARS:
-        raise InvalidInput(f"name is longer than {MAX_NAME_CHARS} characters", code="INVALID_NAME")
+        raise InvalidInput(
+            f"name is longer than {MAX_NAME_CHARS} characters", code=ErrorCode.INVALID_NAME
+        )
     return name
 
 
 def check_data(data: Any) -> Any:
     if data is not None and len(json.dumps(data)) > MAX_DATA_BYTES:
         raise InvalidInput(
-            f"data is larger than {MAX_DATA_BYTES} bytes of JSON", code="DATA_TOO_LARGE"
+            f"data is larger than {MAX_DATA_BYTES} bytes of JSON", code=ErrorCode.DATA_TOO_LARGE
         )
     return data
 

@@ -9,7 +9,7 @@ from analysis.media.frames import Crop
 from api.services.frames import frame_jpeg, require_video
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, NotFound
+from graph.errors import ErrorCode, InvalidInput, NotFound
 
 EDGES = ("start", "end")
 
@@ -29,10 +29,12 @@ async def label_keyframe(state: AppState, principal: Principal, label_id: str, e
     reads; the whole frame for a label without one.
     """
     if edge not in EDGES:
-        raise InvalidInput(f"keyframe must be 'start' or 'end', not {edge!r}", code="INVALID_EDGE")
+        raise InvalidInput(
+            f"keyframe must be 'start' or 'end', not {edge!r}", code=ErrorCode.INVALID_EDGE
+        )
     label = await state.labels.get(label_id, principal.org_id)
     if label is None:
-        raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+        raise NotFound(f"label {label_id} not found", code=ErrorCode.LABEL_NOT_FOUND)
     session = await require_session(state, principal, label.session_id)
     require_video(session)
     assert session.fps and session.frame_count

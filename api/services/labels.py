@@ -17,11 +17,12 @@ from api.services.label_input import (
 )
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput, NotFound
+from graph.errors import ErrorCode, InvalidInput, NotFound
 from graph.events import publish
 from graph.ids import new_id, now_s
 from graph.labels import Label, label_row
-from workers.requests import forget_request, plan_of, queue_requests
+from workers.request_plan import plan_of
+from workers.requests import forget_request, queue_requests
 
 UNSET: Any = object()
 
@@ -34,20 +35,24 @@ async def add_labels(
     Everything is checked before anything is written, so a bad label leaves no trace.
     """
     if not specs:
-        raise InvalidInput("labels must not be empty", code="NO_LABELS")
+        raise InvalidInput("labels must not be empty", code=ErrorCode.NO_LABELS)
     if len(specs) > MAX_LABELS_PER_CALL:
-        raise InvalidInput(f"at most {MAX_LABELS_PER_CALL} labels per call", code="TOO_MANY_LABELS")
+        raise InvalidInput(
+            f"at most {MAX_LABELS_PER_CALL} labels per call", code=ErrorCode.TOO_MANY_LABELS
+        )
     session = await require_session(state, principal, session_id)
     wanted = sorted({s.label_group_id for s in specs if s.label_group_id})
     groups = await state.labels.groups(wanted)
     for group_id in wanted:
         found = groups.get(group_id)
         if found is None or found["org_id"] != principal.org_id:
-            raise NotFound(f"label group {group_id} not found", code="LABEL_GROUP_NOT_FOUND")
+            raise NotFound(
+                f"label group {group_id} not found", code=ErrorCode.LABEL_GROUP_NOT_FOUND
+            )
         if found["session_id"] != session.id:
             raise InvalidInput(
                 f"label group {group_id} belongs to another session",
-                code="LABEL_GROUP_OTHER_SESSION",
+                code=ErrorCode.LABEL_GROUP_OTHER_SESSION,
             )
     created = now_s()
     labels = [
@@ -105,7 +110,7 @@ async def update_label(
     """Change the given fields only; times keep the seed's ms/seconds rules."""
     label = await state.labels.get(label_id, principal.org_id)
     if label is None:
-        raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+        raise NotFound(f"label {label_id} not found", code=ErrorCode.LABEL_NOT_FOUND)
     session = await require_session(state, principal, label.session_id)
     start_ms = label.start_ms if start_time is UNSET else parse_time_ms(start_time, "startTime")
     end_ms = label.end_ms if end_time is UNSET else parse_time_ms(end_time, "endTime")
@@ -137,11 +142,11 @@ async def rerun_label(state: AppState, principal: Principal, label_id: str) -> L
     """Run a request label's analyses again; its new results replace the previous ones."""
     label = await state.labels.get(label_id, principal.org_id)
     if label is None:
-        raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+        raise NotFound(f"label {label_id} not found", code=ErrorCode.LABEL_NOT_FOUND)
     session = await require_session(state, principal, label.session_id)
     if plan_of(label, session) is None:
         raise InvalidInput(
-            f"a {label.label_type} label requests no analysis", code="NOT_A_REQUEST_LABEL"
+            f"a {label.label_type} label requests no analysis", code=ErrorCode.NOT_A_REQUEST_LABEL
         )
     await queue_requests(state, session, [label])
     return label
@@ -151,7 +156,7 @@ async def delete_label(state: AppState, principal: Principal, label_id: str) -> 
     """Delete a label; a request label takes its result labels, series and runs with it."""
     label = await state.labels.get(label_id, principal.org_id)
     if label is None:
-        raise NotFound(f"label {label_id} not found", code="LABEL_NOT_FOUND")
+        raise NotFound(f"label {label_id} not found", code=ErrorCode.LABEL_NOT_FOUND)
     await forget_request(state, label)
     await state.labels.delete(label_id, principal.org_id)
     return True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from graph.errors import ReelgraphError
+from graph.errors import ErrorCode, ReelgraphError
 from graph.settings import Settings
 from workers.outbound import (
     AddressPolicy,
@@ -38,18 +38,15 @@ IMAGE_TYPE = re.compile(r"image/[a-z0-9][a-z0-9.+-]*")
 
 
 class UpstreamTimeout(ReelgraphError):
-    code = "UPSTREAM_TIMEOUT"
-    status = 504
+    code = ErrorCode.UPSTREAM_TIMEOUT
 
 
 class UpstreamTooLarge(ReelgraphError):
-    code = "UPSTREAM_TOO_LARGE"
-    status = 502
+    code = ErrorCode.UPSTREAM_TOO_LARGE
 
 
 class NotAnImage(ReelgraphError):
-    code = "NOT_AN_IMAGE"
-    status = 502
+    code = ErrorCode.NOT_AN_IMAGE
 
 
 @dataclass(frozen=True)

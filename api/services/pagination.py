@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from graph.errors import InvalidInput
+from graph.errors import ErrorCode, InvalidInput
 from graph.ids import decode_cursor
 
 
 def check_first(first: int, maximum: int) -> int:
     if first < 0 or first > maximum:
-        raise InvalidInput(f"first must be between 0 and {maximum}", code="INVALID_PAGE")
+        raise InvalidInput(f"first must be between 0 and {maximum}", code=ErrorCode.INVALID_PAGE)
     return first
 
 
@@ -18,8 +18,10 @@ def page_position(after: str | None) -> tuple[float, str] | None:
         return None
     parts = decode_cursor(after, 2)
     if parts is None:
-        raise InvalidInput("after is not a cursor from this API", code="INVALID_CURSOR")
+        raise InvalidInput("after is not a cursor from this API", code=ErrorCode.INVALID_CURSOR)
     try:
         return float(parts[0]), str(parts[1])
     except (TypeError, ValueError):
-        raise InvalidInput("after is not a cursor from this API", code="INVALID_CURSOR") from None
+        raise InvalidInput(
+            "after is not a cursor from this API", code=ErrorCode.INVALID_CURSOR
+        ) from None

@@ -17,7 +17,7 @@ from api.services.faces import trace_identities
 from api.services.frames import MediaFault, check_frame, require_decodable
 from api.services.media_cache import media_cache
 from api.services.state import AppState
-from graph.errors import InvalidInput
+from graph.errors import ErrorCode, InvalidInput
 from graph.sessions import Session
 
 MPEG_TS = "video/mp2t"
@@ -41,7 +41,7 @@ def check_range(session: Session, start: int, end: int) -> FrameRange:
     check_frame(session, end, "end_frame")
     if end < start:
         raise InvalidInput(
-            f"end_frame {end} is before start_frame {start}", code="INVALID_FRAME_RANGE"
+            f"end_frame {end} is before start_frame {start}", code=ErrorCode.INVALID_FRAME_RANGE
         )
     return FrameRange(start, end)
 
@@ -50,7 +50,7 @@ def range_from_times(session: Session, start_s: float, end_s: float, fps: float)
     """Seconds → the frames shown in [start_s, end_s), at ``fps`` (the video's by default)."""
     if start_s < 0 or end_s <= start_s:
         raise InvalidInput(
-            "start_time must be ≥ 0 and end_time after it", code="INVALID_TIME_RANGE"
+            "start_time must be ≥ 0 and end_time after it", code=ErrorCode.INVALID_TIME_RANGE
         )
     start = round(start_s * fps)
     return check_range(session, start, max(round(end_s * fps) - 1, start))

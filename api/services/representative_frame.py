@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from api.services.faces import trace_identities
 from api.services.state import AppState
-from graph.errors import NotFound
+from graph.errors import ErrorCode, NotFound
 from graph.face_detections import FaceDetection
 from graph.faces import CoOccurs, FaceTrace, trace_key
 from graph.identities import Identity
@@ -88,7 +88,7 @@ async def representative_frame(
         state, session.id, edges, steps, start, last + 1
     )
     if found is None:
-        raise NotFound("no face was found in this video", code="NO_FACES")
+        raise NotFound("no face was found in this video", code=ErrorCode.NO_FACES)
     frame, reason = found
     faces = await faces_at(state, session, frame)
     quality = max((f.detection.quality for f in faces), default=None)

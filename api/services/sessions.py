@@ -10,23 +10,22 @@ from urllib.parse import urlsplit
 from api.services.media_cache import media_cache
 from api.services.pagination import check_first, page_position
 from api.services.state import AppState, Principal
-from graph.analyses import AnalysisState
-from graph.errors import Conflict, InvalidInput, NotFound
-from graph.events import publish
+from graph.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from graph.ids import encode_cursor, new_session_id, now_s, to_json
 from graph.sessions import Session, SessionStatus
+from workers.progress import request as request_analysis
+from workers.registry import INGEST_KEY
 from workers.vmaf import VMAF_TAG, start_vmaf_from_tags
 
 MAX_PAGE = 100
 MAX_TAGS_BYTES = 16 * 1024
-INGEST_KEY = "ingest"
 
 
 async def require_session(state: AppState, principal: Principal, session_id: str) -> Session:
     """The caller's session, or NOT_FOUND (another org's session does not exist for them)."""
     session = await state.sessions.get(session_id, principal.org_id)
     if session is None:
-        raise NotFound(f"session {session_id} not found", code="SESSION_NOT_FOUND")
+        raise NotFound(f"session {session_id} not found", code=ErrorCode.SESSION_NOT_FOUND)
     return session
 
 
@@ -34,16 +33,20 @@ def check_tags(tags: Any) -> dict[str, Any]:
     if tags is None:
         return {}
     if not isinstance(tags, dict):
-        raise InvalidInput("tags must be a JSON object", code="INVALID_TAGS")
+        raise InvalidInput("tags must be a JSON object", code=ErrorCode.INVALID_TAGS)
     if len(json.dumps(tags)) > MAX_TAGS_BYTES:
-        raise InvalidInput(f"tags are larger than {MAX_TAGS_BYTES} bytes", code="INVALID_TAGS")
+        raise InvalidInput(
+            f"tags are larger than {MAX_TAGS_BYTES} bytes", code=ErrorCode.INVALID_TAGS
+        )
     return tags
 
 
 def check_source_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("url must be an http or https URL with a host", code="INVALID_URL")
+        raise InvalidInput(
+            "url must be an http or https URL with a host", code=ErrorCode.INVALID_URL
+        )
     return url
 
 
@@ -58,11 +61,11 @@ async def create_session(
 ) -> Session:
     """Make a session of an upload (its id becomes the session id) or a URL, then ingest it."""
     if (upload_id is None) == (url is None):
-        raise InvalidInput("give exactly one of uploadId or url", code="INVALID_SOURCE")
+        raise InvalidInput("give exactly one of uploadId or url", code=ErrorCode.INVALID_SOURCE)
     tags = check_tags(tags)
     await check_vmaf_tag(state, principal, tags, upload_id)
     if name is not None and len(name) > 512:
-        raise InvalidInput("name is longer than 512 characters", code="INVALID_NAME")
+        raise InvalidInput("name is longer than 512 characters", code=ErrorCode.INVALID_NAME)
     props: dict[str, Any] = {
         "org_id": principal.org_id,
         "status": SessionStatus.PENDING.value,
@@ -74,9 +77,11 @@ async def create_session(
     if upload_id is not None:
         upload = await state.uploads.get(upload_id, principal.org_id)
         if upload is None:
-            raise NotFound(f"upload {upload_id} not found", code="UPLOAD_NOT_FOUND")
+            raise NotFound(f"upload {upload_id} not found", code=ErrorCode.UPLOAD_NOT_FOUND)
         if not await state.uploads.claim(upload.id, upload.id):
-            raise Conflict(f"upload {upload_id} already has a session", code="UPLOAD_IN_USE")
+            raise Conflict(
+                f"upload {upload_id} already has a session", code=ErrorCode.UPLOAD_IN_USE
+            )
         props.update(id=upload.id, media_path=upload.path, name=name or upload.filename)
     else:
         assert url is not None
@@ -89,17 +94,7 @@ async def create_session(
 
 async def request_ingest(state: AppState, session_id: str) -> None:
     """Mark ingest pending and queue it; the job id makes a duplicate request a no-op."""
-    await state.analyses.request(session_id, INGEST_KEY)
-    await publish(
-        state.redis,
-        session_id,
-        {
-            "type": "analysis",
-            "key": INGEST_KEY,
-            "state": AnalysisState.PENDING.value,
-            "progress": 0.0,
-        },
-    )
+    await request_analysis(state, session_id, INGEST_KEY)
     await state.redis.enqueue_job("ingest", session_id=session_id, _job_id=f"ingest:{session_id}")
 
 
@@ -129,10 +124,10 @@ async def check_vmaf_tag(
     if not isinstance(reference, str) or not reference or reference == session_id:
         raise InvalidInput(
             "the vmaf tag must be the id of another session (the VMAF reference)",
-            code="INVALID_TAGS",
+            code=ErrorCode.INVALID_TAGS,
         )
     if await state.sessions.get(reference, principal.org_id) is None:
-        raise NotFound(f"reference session {reference} not found", code="SESSION_NOT_FOUND")
+        raise NotFound(f"reference session {reference} not found", code=ErrorCode.SESSION_NOT_FOUND)
 
 
 async def set_session_tags(

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import math
 
+from analysis.series import SeriesInfo
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
-from graph.errors import InvalidInput
-from graph.timeseries import TimeSeriesInfo
+from graph.errors import ErrorCode, InvalidInput
 
 MAX_POINTS = 100_000
 
 
-async def time_series_info(state: AppState, session_id: str) -> list[TimeSeriesInfo]:
+async def time_series_info(state: AppState, session_id: str) -> list[SeriesInfo]:
     return await state.timeseries.info(session_id)
 
 
 def _check_time(value: float | None, name: str) -> None:
     if value is not None and (not math.isfinite(value) or value < 0):
-        raise InvalidInput(f"{name} must be a finite, non-negative time in ms", code="INVALID_TIME")
+        raise InvalidInput(
+            f"{name} must be a finite, non-negative time in ms", code=ErrorCode.INVALID_TIME
+        )
 
 
 async def time_series_points(
@@ -38,10 +40,10 @@ async def time_series_points(
     _check_time(start_ms, "startMs")
     _check_time(end_ms, "endMs")
     if start_ms is not None and end_ms is not None and end_ms < start_ms:
-        raise InvalidInput("endMs is before startMs", code="INVALID_TIME_RANGE")
+        raise InvalidInput("endMs is before startMs", code=ErrorCode.INVALID_TIME_RANGE)
     if max_points is not None and not 2 <= max_points <= MAX_POINTS:
         raise InvalidInput(
-            f"maxPoints must be between 2 and {MAX_POINTS}", code="INVALID_MAX_POINTS"
+            f"maxPoints must be between 2 and {MAX_POINTS}", code=ErrorCode.INVALID_MAX_POINTS
         )
     await require_session(state, principal, session_id)
     return await state.timeseries.points(

@@ -12,7 +12,7 @@ from api.services.analyses import wait_budget_s
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis, AnalysisState
-from graph.errors import InvalidInput
+from graph.errors import Conflict, ErrorCode, InvalidInput
 from graph.events import wait_for
 from graph.sessions import Session, SessionStatus
 from workers.vmaf import VMAF_KEY, start_vmaf
@@ -48,11 +48,11 @@ def vmaf_status_of(analysis: Analysis) -> VmafStatus:
 
 def _require_video(session: Session, role: str) -> None:
     if session.status is not SessionStatus.READY:
-        raise InvalidInput(
-            f"the {role} session {session.id} is not ingested yet", code="SESSION_NOT_READY"
+        raise Conflict(
+            f"the {role} session {session.id} is not ingested yet", code=ErrorCode.SESSION_NOT_READY
         )
     if session.kind != "video":
-        raise InvalidInput(f"the {role} session {session.id} has no video", code="NO_VIDEO")
+        raise InvalidInput(f"the {role} session {session.id} has no video", code=ErrorCode.NO_VIDEO)
 
 
 async def request_vmaf(
@@ -70,7 +70,9 @@ async def request_vmaf(
     ``pending`` at once, > 0 waits up to that many seconds.
     """
     if session_id == reference_session_id:
-        raise InvalidInput("a session cannot be its own VMAF reference", code="SAME_SESSION")
+        raise InvalidInput(
+            "a session cannot be its own VMAF reference", code=ErrorCode.SAME_SESSION
+        )
     distorted = await require_session(state, principal, session_id)
     reference = await require_session(state, principal, reference_session_id)
     _require_video(distorted, "distorted")

@@ -9,13 +9,13 @@ quadratic in the length of the video.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
 from analysis.faces.decode import FrameSelection, iter_frames
+from tests.support.media import ffmpeg
 
 FPS = 25
 
@@ -24,12 +24,10 @@ FPS = 25
 def long_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """60 s of lossless 320x240 Matroska (about 13 MB: far more than a pipe buffers)."""
     target = tmp_path_factory.mktemp("decode") / "long.mkv"
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi",
-         "-i", f"testsrc2=s=320x240:r={FPS}:d=60", "-c:v", "libx264", "-preset", "ultrafast",
-         "-qp", "0", "-g", str(FPS), str(target)],
-        check=True,
-    )  # fmt: skip
+    ffmpeg(
+        *["-f", "lavfi", "-i", f"testsrc2=s=320x240:r={FPS}:d=60"],
+        *["-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-g", str(FPS), str(target)],
+    )
     return target
 
 

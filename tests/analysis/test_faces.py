@@ -10,13 +10,14 @@ import pytest
 from analysis.errors import ModelError
 from analysis.faces.cooccurrence import co_occurrences, facing_each_other
 from analysis.faces.decode import FrameSelection, iter_frames
-from analysis.faces.detections import Detection, EmbedScheduler
+from analysis.faces.detection import Detection
+from analysis.faces.detections import EmbedScheduler
 from analysis.faces.grouping import cluster_strangers, match_identities
 from analysis.faces.linking import LinkParams, link_detections
 from analysis.faces.models import load_face_models
 from analysis.faces.packs import OPENCV_ZOO, verified_path
 from analysis.faces.pose import head_pose
-from tests.face_media import encode
+from tests.support.face_media import encode
 
 FRONTAL = np.array([[40, 50], [80, 50], [60, 70], [45, 90], [75, 90]], np.float32)
 
@@ -28,10 +29,20 @@ def _unit(seed: int) -> np.ndarray:
 
 def _det(frame: int, x: float, person: int, yaw: float = 0.0, idx: int = 0) -> Detection:
     return Detection(
-        frame=frame, det_idx=idx, x=x, y=50, w=60, h=60, confidence=0.9,
-        landmarks=FRONTAL + np.float32(x), yaw=yaw, pitch=0.0, roll=0.0, blur=5.0,
+        frame=frame,
+        det_idx=idx,
+        x=x,
+        y=50,
+        w=60,
+        h=60,
+        confidence=0.9,
+        landmarks=FRONTAL + np.float32(x),
+        yaw=yaw,
+        pitch=0.0,
+        roll=0.0,
+        blur=5.0,
         embedding=_unit(person),
-    )  # fmt: skip
+    )
 
 
 def test_head_pose_signs_and_roll() -> None:
@@ -98,9 +109,8 @@ def test_matching_and_stranger_clustering() -> None:
 def test_embed_scheduler_reembeds_periodically_and_when_crowded() -> None:
     scheduler = EmbedScheduler(every=3)
     box = (10.0, 10.0, 50.0, 50.0)
-    assert [scheduler.select([box])[0] for _ in range(7)] == [
-        True, False, False, True, False, False, True,
-    ]  # fmt: skip
+    embedded = [scheduler.select([box])[0] for _ in range(7)]
+    assert embedded == [True, False, False, True, False, False, True]
     assert scheduler.select([box, (30.0, 10.0, 50.0, 50.0)]) == [True, True]
 
 
@@ -109,8 +119,8 @@ def test_decoded_frame_numbers_are_exact_after_a_seek(tmp_path: Path) -> None:
     video = encode(frames, tmp_path / "ramp.mp4")
     full = dict(iter_frames(video, FrameSelection(fps=25, stride=1)))
     assert sorted(full) == list(range(100))
-    part = list(iter_frames(video, FrameSelection(fps=25, stride=3, start_frame=51,
-                                                  end_frame=80, seek_s=2.0)))  # fmt: skip
+    selection = FrameSelection(fps=25, stride=3, start_frame=51, end_frame=80, seek_s=2.0)
+    part = list(iter_frames(video, selection))
     assert [n for n, _ in part] == list(range(51, 80, 3))
     for number, image in part:
         assert np.abs(image.astype(int) - full[number].astype(int)).mean() < 2

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.errors import MediaError
 from analysis.media.frame_scan import Box, scan_frames
-from tests.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory, motion_frames
+from tests.support.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory, motion_frames
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from analysis.errors import MediaError
 from analysis.media.frames import Crop, Keyframe, crop_and_resize, read_frame, square_face_crop
 from analysis.media.keyframes import scan_video_packets
-from tests.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory
+from tests.support.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory, decoded_frames
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +20,7 @@ def motion(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def decoded(motion: Path) -> np.ndarray:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(motion), "-f", "rawvideo", "-pix_fmt", "bgr24", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3)
+    return decoded_frames(motion, 320, 240)
 
 
 def _keyframe_before(motion: Path, frame: int) -> Keyframe:
@@ -35,6 +29,7 @@ def _keyframe_before(motion: Path, frame: int) -> Keyframe:
     return Keyframe(number, pts_ms)
 
 
+@pytest.mark.slow
 def test_every_frame_is_bit_exact_from_its_keyframe(motion: Path, decoded: np.ndarray) -> None:
     assert [k[0] for k in scan_video_packets(motion).keyframes] == [0, 50, 100]
     for n in range(MOTION_FRAMES):

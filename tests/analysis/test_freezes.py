@@ -1,14 +1,13 @@
 """Screen freezing: planted freezes in moving clips are found to the frame, none elsewhere.
 
-The moving clip is ``tests.media.motion_frames`` (every frame differs a lot from the next);
-freezes are planted by repeating a frame with numpy before encoding, so the ground truth is the
-list of repeated spans.
+The moving clip is ``tests.support.media.motion_frames`` (every frame differs a lot from the
+next); freezes are planted by repeating a frame with numpy before encoding, so the ground truth
+is the list of repeated spans.
 """
 
 from __future__ import annotations
 
 import math
-import subprocess
 from pathlib import Path
 
 import cv2
@@ -19,7 +18,7 @@ from skimage import data
 from analysis.quality.freezes import FreezeDetector
 from analysis.quality.suite import QualityParams, QualityRequest, run_quality_suite
 from analysis.series import Interval
-from tests.media import MOTION_FRAMES, SAMPLE_FPS, motion_frames
+from tests.support.media import MOTION_FRAMES, SAMPLE_FPS, ffmpeg, motion_frames, raw_video_input
 
 FRAME_MS = 1000.0 / SAMPLE_FPS
 # (first, last) frame of each planted freeze: 800 ms with a keyframe (frame 25) inside it,
@@ -38,13 +37,12 @@ def planted_frames(spans: tuple[tuple[int, int], ...]) -> np.ndarray:
 
 def encode(frames: np.ndarray, target: Path, *quality: str) -> Path:
     height, width = frames.shape[1:3]
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
-         "-s", f"{width}x{height}", "-r", str(SAMPLE_FPS), "-i", "pipe:0",
-         "-c:v", "libx264", "-preset", "veryfast", *quality, "-g", "25", "-bf", "3",
-         "-pix_fmt", "yuv420p", str(target)],
-        input=frames.tobytes(), check=True,
-    )  # fmt: skip
+    ffmpeg(
+        *raw_video_input("bgr24", width, height, SAMPLE_FPS),
+        *["-c:v", "libx264", "-preset", "veryfast", *quality, "-g", "25", "-bf", "3"],
+        *["-pix_fmt", "yuv420p", str(target)],
+        stdin=frames.tobytes(),
+    )
     return target
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.errors import MediaError
 from analysis.media.image_input import ImageTooLarge, decode_image, read_header
-from tests.image_bombs import png_bomb
+from tests.support.image_bombs import png_bomb
 
 WIDTH, HEIGHT = 257, 123
 

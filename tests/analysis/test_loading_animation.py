@@ -17,30 +17,22 @@ from analysis.screen.loading_animation import (
     repeat_period,
 )
 from analysis.screen.suite import ScreenParams, ScreenRequest, run_screen_analyses
-from tests.analysis.test_screen_change import FPS, encode_gray, text_page
+from tests.support.screens import (
+    FPS,
+    FRAME_MS,
+    PHONE_HEIGHT,
+    PHONE_WIDTH,
+    SPIN_FIRST,
+    SPIN_FRAMES,
+    SPIN_LAST,
+    encode_gray,
+    spinner_frames,
+    spinner_page,
+    text_page,
+)
 
-WIDTH, HEIGHT = 240, 320
-FRAMES = 150  # 6 s
-FRAME_MS = 1000.0 / FPS
-SPIN_FIRST, SPIN_LAST = 25, 99  # the spinner is drawn on these frames (1 s to 4 s)
-CENTRE, RADIUS = (120, 165), 14
-
-
-def page() -> np.ndarray:
-    image = text_page(HEIGHT, WIDTH, seed=9)
-    image[140:190, 60:180] = 245  # the space the spinner turns in
-    return image
-
-
-def spinner_frames(
-    degrees_per_frame: float, first: int = SPIN_FIRST, last: int = SPIN_LAST
-) -> np.ndarray:
-    """A still page with a 90° arc turning ``degrees_per_frame`` on frames ``first..last``."""
-    frames = np.repeat(page()[None], FRAMES, axis=0)
-    for n in range(first, last + 1):
-        angle = degrees_per_frame * (n - first)
-        cv2.ellipse(frames[n], CENTRE, (RADIUS, RADIUS), angle, 0, 90, 40, 4, cv2.LINE_AA)
-    return frames
+WIDTH, HEIGHT = PHONE_WIDTH, PHONE_HEIGHT
+FRAMES = SPIN_FRAMES
 
 
 def drawn_region(frames: np.ndarray) -> tuple[int, int, int, int]:
@@ -107,9 +99,8 @@ def test_animation_shorter_than_the_minimum_is_no_issue(media: Path) -> None:
 
 
 def test_still_page_has_none(media: Path) -> None:
-    assert (
-        animations(encode_gray(np.repeat(page()[None], FRAMES, axis=0), media / "still.mp4")) == ()
-    )
+    still = np.repeat(spinner_page()[None], FRAMES, axis=0)
+    assert animations(encode_gray(still, media / "still.mp4")) == ()
 
 
 def test_full_screen_scroll_has_none(media: Path) -> None:
@@ -122,7 +113,7 @@ def test_small_motion_that_does_not_repeat_has_none(media: Path) -> None:
     # a small "video" (smooth texture panning 3 px a frame) in the spinner's place for 3 s
     rng = np.random.default_rng(1)
     texture = cv2.GaussianBlur(rng.integers(0, 255, (40, 600)).astype(np.uint8), (5, 5), 0)
-    frames = np.repeat(page()[None], FRAMES, axis=0)
+    frames = np.repeat(spinner_page()[None], FRAMES, axis=0)
     for n in range(SPIN_FIRST, SPIN_LAST + 1):
         frames[n, 145:185, 80:160] = texture[:, 3 * n : 3 * n + 80]
     assert animations(encode_gray(frames, media / "small_video.mp4")) == ()

@@ -10,13 +10,12 @@ import pytest
 from analysis.screen.content import ContentParams, ContentSampler, content_pct
 from analysis.screen.suite import ScreenParams, ScreenRequest, run_screen_analyses
 from analysis.series import Interval
-from tests.analysis.test_screen_change import FPS, encode_gray, text_page
+from tests.support.screens import FPS, FRAME_MS, PHONE_HEIGHT, PHONE_WIDTH, encode_gray, text_page
 
-WIDTH, HEIGHT = 240, 320  # a portrait phone screen
+WIDTH, HEIGHT = PHONE_WIDTH, PHONE_HEIGHT
 FRAMES = 150
 # What the video shows (frames, inclusive): a text page, a blank screen, ...
 TEXT_1, BLANK_1, TEXT_2, BLANK_2, TEXT_3 = (0, 24), (25, 74), (75, 99), (100, 114), (115, 149)
-FRAME_MS = 1000.0 / FPS
 
 
 def content_frames() -> np.ndarray:

@@ -4,33 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from analysis.errors import MediaError
 from analysis.media.frame_scan import Box
 from analysis.screen.page_load import PageLoadParams
 from analysis.screen.suite import ScreenParams, measure_page_load
-from tests.analysis.test_screen_change import FPS, encode_gray, text_page
-
-WIDTH, HEIGHT = 240, 320
-FRAMES = 125  # 5 s
-FRAME_MS = 1000.0 / FPS
-REQUEST_FRAME = 10  # the tap: the old page goes blank and the request starts
-# Where each block of the new page lands: (y, x) of a 60x100 block
-PLACES = [(10, 10), (80, 120), (150, 10), (220, 120), (250, 10), (120, 60)]
-
-
-def loading_frames(block_frames: list[int]) -> np.ndarray:
-    """The old page until the request, a blank screen, then one block of the new page at each
-    of ``block_frames``; the screen stays as the last block left it."""
-    new_page = text_page(HEIGHT, WIDTH, seed=7)
-    frames = np.empty((FRAMES, HEIGHT, WIDTH), np.uint8)
-    frames[:REQUEST_FRAME] = text_page(HEIGHT, WIDTH, seed=6)
-    frames[REQUEST_FRAME:] = 245
-    for n, (y, x) in zip(block_frames, PLACES, strict=False):
-        frames[n:, y : y + 60, x : x + 100] = new_page[y : y + 60, x : x + 100]
-    return frames
+from tests.support.screens import (
+    FPS,
+    FRAME_MS,
+    LOAD_FRAMES,
+    REQUEST_FRAME,
+    encode_gray,
+    loading_frames,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +39,7 @@ def pauses(media: Path) -> Path:
 @pytest.fixture(scope="module")
 def never_settles(media: Path) -> Path:
     frames = loading_frames([14, 19])
-    for n in range(30, FRAMES, 10):  # a 40x40 indicator toggles every 400 ms
+    for n in range(30, LOAD_FRAMES, 10):  # a 40x40 indicator toggles every 400 ms
         frames[n : n + 10, 260:300, 180:220] = 40 if (n // 10) % 2 else 120
     return encode_gray(frames, media / "never.mp4")
 

@@ -9,7 +9,6 @@ on single frames (OpenCV, numpy) and through ``run_quality_suite`` on the encode
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import cv2
@@ -21,11 +20,15 @@ from analysis.errors import ModelError
 from analysis.media.frame_scan import Box
 from analysis.quality import metrics, mos
 from analysis.quality.suite import QualityRequest, run_quality_suite
+from tests.support.media import ffmpeg, raw_video_input
 
 FPS = 25
 FRAMES = 25
 WIDTH, HEIGHT = 480, 360
 X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p")
+HALF_BLURRED = (
+    "[0:v]split[a][b];[a]crop=iw/2:ih:0:0,gblur=sigma=3[l];[b]crop=iw/2:ih:iw/2:0[r];[l][r]hstack"
+)
 # name -> ffmpeg output arguments; "original" is the reference every other variant changes once
 VARIANTS: dict[str, tuple[str, ...]] = {
     "original": (*X264, "-crf", "12"),
@@ -39,13 +42,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "crf45": (*X264, "-crf", "45"),
     # MPEG-4 part 2 at its coarsest quantiser: 8x8 DCT blocks and no deblocking filter
     "blocky": ("-c:v", "mpeg4", "-q:v", "31", "-pix_fmt", "yuv420p"),
-    "half_blurred": (
-        "-filter_complex",
-        "[0:v]split[a][b];[a]crop=iw/2:ih:0:0,gblur=sigma=3[l];[b]crop=iw/2:ih:iw/2:0[r];"
-        "[l][r]hstack",
-        *X264, "-crf", "12",
-    ),
-}  # fmt: skip
+    "half_blurred": ("-filter_complex", HALF_BLURRED, *X264, "-crf", "12"),
+}
 
 
 def source_frames() -> np.ndarray:
@@ -79,11 +77,7 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for name, args in VARIANTS.items():
         paths[name] = root / f"{name}.mp4"
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
-             "-s", f"{WIDTH}x{HEIGHT}", "-r", str(FPS), "-i", "pipe:0", *args, str(paths[name])],
-            input=raw, check=True,
-        )  # fmt: skip
+        ffmpeg(*raw_video_input("bgr24", WIDTH, HEIGHT, FPS), *args, str(paths[name]), stdin=raw)
     return paths
 
 
@@ -166,9 +160,8 @@ def test_a_flat_picture_reads_as_no_detail_no_colour() -> None:
 
 
 def test_mos_is_brisque_mapped_linearly_onto_1_to_5() -> None:
-    assert [mos.mos_from_brisque(s) for s in (-7.0, 0.0, 50.0, 100.0, 130.0)] == [
-        5.0, 5.0, 3.0, 1.0, 1.0
-    ]  # fmt: skip
+    brisque = (-7.0, 0.0, 50.0, 100.0, 130.0)
+    assert [mos.mos_from_brisque(s) for s in brisque] == [5.0, 5.0, 3.0, 1.0, 1.0]
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])

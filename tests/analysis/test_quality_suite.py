@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from analysis.quality import (
     check_keys,
     run_quality_suite,
 )
+from tests.support.media import ffmpeg
 
 FPS = 30
 FRAMES = 90  # 3 s
@@ -32,12 +32,11 @@ SERIES_KEYS = tuple(k for k in QUALITY_KEYS if k != "screen_freezing")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """3 s of testsrc2, 320x240 at 30 fps, H.264 with a keyframe every second and B-frames."""
     target = tmp_path_factory.mktemp("suite") / "testsrc2.mp4"
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-         "-i", f"testsrc2=s=320x240:r={FPS}:d={FRAMES // FPS}", "-c:v", "libx264",
-         "-preset", "veryfast", "-g", str(FPS), "-bf", "3", "-pix_fmt", "yuv420p", str(target)],
-        check=True,
-    )  # fmt: skip
+    ffmpeg(
+        *["-f", "lavfi", "-i", f"testsrc2=s=320x240:r={FPS}:d={FRAMES // FPS}"],
+        *["-c:v", "libx264", "-preset", "veryfast", "-g", str(FPS), "-bf", "3"],
+        *["-pix_fmt", "yuv420p", str(target)],
+    )
     return target
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -19,42 +18,11 @@ from analysis.screen.suite import (
     check_screen_keys,
     run_screen_analyses,
 )
+from tests.support.screens import FPS, encode_gray, text_page
 
-FPS = 25
 WIDTH, HEIGHT = 320, 240
 FRAMES = 60
 BACKGROUND = 200
-
-
-def encode_gray(frames: np.ndarray, target: Path, fps: int = FPS) -> Path:
-    """Grey frames ``(n, h, w)`` uint8 → H.264 at high quality (CRF 12, 4:2:0, B-frames,
-    a keyframe every 2 s), as a screen recorder would store them."""
-    _, height, width = frames.shape
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "gray",
-         "-s", f"{width}x{height}", "-r", str(fps), "-i", "pipe:0", "-c:v", "libx264",
-         "-preset", "veryfast", "-crf", "12", "-g", str(2 * fps), "-pix_fmt", "yuv420p",
-         str(target)],
-        input=np.ascontiguousarray(frames, np.uint8).tobytes(),
-        check=True,
-    )  # fmt: skip
-    return target
-
-
-def text_page(
-    height: int, width: int, seed: int, top: int = 0, bottom: int | None = None
-) -> np.ndarray:
-    """A white page with lines of dark glyph-like strokes between rows ``top`` and ``bottom``."""
-    rng = np.random.default_rng(seed)
-    page = np.full((height, width), 245, np.uint8)
-    for y in range(top + 6, (bottom or height) - 12, 16):
-        x = 8
-        while x < width - 14:
-            glyph = int(rng.integers(3, 8))
-            page[y : y + 9, x : x + glyph] = rng.integers(20, 70)
-            page[y + 3 : y + 6, x + 1 : x + glyph - 1] = 245  # an open stroke, not a solid bar
-            x += glyph + int(rng.integers(2, 5)) + (10 if rng.random() < 0.15 else 0)
-    return page
 
 
 def change_frames() -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -19,78 +18,10 @@ from analysis.media.shots import (
     scan_scores,
     shots_from_cuts,
 )
+from tests.support.media import ffmpeg
+from tests.support.shots import FLASH_FRAMES, PLANTED_CUTS, PLANTED_SHOTS, SHOT_FRAMES, ShotMedia
 
-SHOT_FPS = 25
-SHOT_FRAMES = 150
-PLANTED_CUTS = (40, 95)
-PLANTED_SHOTS = (Shot(0, 39), Shot(40, 94), Shot(95, 149))
-FLASH_FRAMES = (48, 49)  # two white frames inside the second scene
 THRESHOLD = 27.0
-
-
-class ShotMedia:
-    """Clips of 150 frames at 25 fps, 320x240 H.264, each scene moving on its own."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _render(self, name: str, graph: str) -> Path:
-        target = self.root / name
-        if not target.exists():
-            subprocess.run(
-                [
-                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-filter_complex", graph,
-                    "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "50",
-                    "-pix_fmt", "yuv420p", str(target),
-                ],
-                check=True,
-            )  # fmt: skip
-        return target
-
-    def _three_scenes(self, extra: str = "") -> str:
-        """A test pattern, a zooming Mandelbrot and scrolling colour bars, cut at 40 and 95.
-
-        Every source is deterministic: ffmpeg 5.1's `gradients` draws new colours on each
-        run even when seeded, and some draws barely move between frames.
-        """
-        a, b = PLANTED_CUTS
-        r = f"s=320x240:r={SHOT_FPS}"
-        return (
-            f"testsrc2={r},trim=end_frame={a},setpts=PTS-STARTPTS[a];"
-            f"mandelbrot={r},trim=end_frame={b - a},setpts=PTS-STARTPTS[b];"
-            f"smptebars={r},scroll=h=0.004,trim=end_frame={SHOT_FRAMES - b},setpts=PTS-STARTPTS[c];"
-            f"[a][b][c]concat=n=3:v=1:a=0{extra}[v]"
-        )
-
-    def planted_cuts(self) -> Path:
-        return self._render("planted_cuts.mp4", self._three_scenes())
-
-    def flash(self) -> Path:
-        """The planted-cuts clip with frames 48 and 49 painted white (a camera flash)."""
-        first, last = FLASH_FRAMES
-        box = f",drawbox=c=white:t=fill:enable='between(n,{first},{last})'"
-        return self._render("flash.mp4", self._three_scenes(box))
-
-    def continuous_motion(self) -> Path:
-        """One take: a pan across a wide test pattern while the hue turns a full circle."""
-        graph = (
-            f"testsrc2=s=960x240:r={SHOT_FPS}:d={SHOT_FRAMES / SHOT_FPS},"
-            "crop=320:240:x='min(n*4\\,640)':y=0,hue=h=n*2.4[v]"
-        )
-        return self._render("continuous.mp4", graph)
-
-    def audio_only(self) -> Path:
-        target = self.root / "tone.m4a"
-        if not target.exists():
-            subprocess.run(
-                [
-                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-                    "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-c:a", "aac",
-                    str(target),
-                ],
-                check=True,
-            )  # fmt: skip
-        return target
 
 
 @pytest.fixture(scope="module")
@@ -169,11 +100,9 @@ def test_shots_cover_every_frame_once() -> None:
 def test_a_one_frame_video_is_one_shot(tmp_path: Path) -> None:
     """A batch of one frame has no differences to average (it used to crash the job)."""
     one = tmp_path / "one.mp4"
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10",
-         "-frames:v", "1", "-c:v", "libx264", str(one)],
-        check=True,
-    )  # fmt: skip
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10", "-frames:v", "1", "-c:v", "libx264", str(one)
+    )
     scan = detect_shots(one)
     assert scan.frame_count == 1
     assert [(s.start_frame, s.end_frame) for s in scan.shots] == [(0, 0)]

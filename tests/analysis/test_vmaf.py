@@ -41,11 +41,9 @@ DIRECT_GRAPH = (
 
 
 def _encode(target: Path, *args: str) -> Path:
-    subprocess.run(
-        ["/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-y", *args, "-c:v", "libx264",
-         "-pix_fmt", "yuv420p", str(target)],
-        check=True,
-    )  # fmt: skip
+    cmd = ["/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-y", *args]
+    cmd += ["-c:v", "libx264", "-pix_fmt", "yuv420p", str(target)]
+    subprocess.run(cmd, check=True)
     return target
 
 
@@ -53,10 +51,8 @@ def _encode(target: Path, *args: str) -> Path:
 def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A 3 s 320x240 reference (x264 CRF 10) and distorted copies of it."""
     root = tmp_path_factory.mktemp("vmaf")
-    reference = _encode(
-        root / "reference.mp4", "-f", "lavfi", "-i", f"testsrc2=s=320x240:r={FPS}:d=3",
-        "-crf", "10",
-    )  # fmt: skip
+    source = f"testsrc2=s=320x240:r={FPS}:d=3"
+    reference = _encode(root / "reference.mp4", "-f", "lavfi", "-i", source, "-crf", "10")
     return {
         "reference": reference,
         "crf40": _encode(root / "crf40.mp4", "-i", str(reference), "-crf", "40"),
@@ -76,11 +72,9 @@ def _direct(
     graph = DIRECT_GRAPH.format(
         scale=scale, transform="\\\\:enable_transform=true" if phone else "", log=log
     )
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(distorted),
-         "-i", str(reference), "-lavfi", graph, "-f", "null", "-"],
-        check=True,
-    )  # fmt: skip
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error"]
+    cmd += ["-i", str(distorted), "-i", str(reference), "-lavfi", graph, "-f", "null", "-"]
+    subprocess.run(cmd, check=True)
     frames = json.loads(log.read_text())["frames"]
     rows = [frame["metrics"] for frame in frames]
     return {
@@ -90,14 +84,11 @@ def _direct(
         "ms_ssim": [row["float_ms_ssim"] for row in rows],
         "psnr": [row["psnr_y"] for row in rows],
         "ssim": [row["float_ssim"] for row in rows],
-        "vif": [
-            (row["integer_vif_scale0"] + row["integer_vif_scale1"] + row["integer_vif_scale2"]
-             + row["integer_vif_scale3"]) / 4
-            for row in rows
-        ],
-    }  # fmt: skip
+        "vif": [sum(row[f"integer_vif_scale{n}"] for n in range(4)) / 4 for row in rows],
+    }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "phone", "scale", "scored"),
     [
@@ -137,6 +128,7 @@ def test_reference_against_itself_is_near_perfect(self_scores: VmafScores) -> No
         assert self_scores.series[key].min() > 0.999, key
 
 
+@pytest.mark.slow
 def test_a_crf40_copy_scores_lower_and_the_phone_model_higher(
     videos: dict[str, Path], self_scores: VmafScores
 ) -> None:
@@ -156,6 +148,7 @@ def test_a_crf40_copy_scores_lower_and_the_phone_model_higher(
     np.testing.assert_array_equal(restored.series["vmaf"], tv.series["vmaf"])
 
 
+@pytest.mark.slow
 def test_warnings_name_mismatched_counts_and_sizes(videos: dict[str, Path]) -> None:
     reference = vmaf_video(videos["reference"])
     scaled = run_vmaf(reference, vmaf_video(videos["scaled"]), threads=THREADS)
@@ -223,11 +216,19 @@ def test_a_run_past_its_timeout_is_a_media_error(videos: dict[str, Path]) -> Non
 def test_a_libvmaf_1_log_reads_the_same(tmp_path: Path) -> None:
     """libvmaf 1 named the model's features without the ``integer_`` prefix."""
     rows = [
-        {"vmaf": 90.5 + n, "adm2": 0.9, "float_ms_ssim": 0.98, "psnr_y": 40.0 + n,
-         "float_ssim": 0.97, "vif_scale0": 0.5, "vif_scale1": 0.7, "vif_scale2": 0.8,
-         "vif_scale3": 1.0}
+        {
+            "vmaf": 90.5 + n,
+            "adm2": 0.9,
+            "float_ms_ssim": 0.98,
+            "psnr_y": 40.0 + n,
+            "float_ssim": 0.97,
+            "vif_scale0": 0.5,
+            "vif_scale1": 0.7,
+            "vif_scale2": 0.8,
+            "vif_scale3": 1.0,
+        }
         for n in range(2)
-    ]  # fmt: skip
+    ]
     log = tmp_path / "v1.json"
     frames = [{"frameNum": n, "metrics": row} for n, row in enumerate(rows)]
     log.write_text(json.dumps({"frames": frames}))

@@ -8,8 +8,8 @@ from typing import Any
 
 from graph.analyses import AnalysisState
 from graph.state import AppState
-from tests.media import MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory
 from workers.progress import report
 
 STATUS = """query($s: ID!, $t: Float, $track: [String!]) {

@@ -15,7 +15,7 @@ import uvicorn
 
 from api.app import create_app
 from graph.state import AppState
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 IDLE_S = 0.5
 TOTAL_S = 2.0

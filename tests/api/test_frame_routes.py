@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from graph.state import AppState
-from tests.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import MOTION_FRAMES, SAMPLE_FPS, MediaFactory, decoded_frames
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -31,12 +31,7 @@ async def motion_session(api: ApiClient, media: MediaFactory, run_worker: Any) -
 def decoded(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
     """Every frame of the motion video, decoded independently (ffmpeg, from the start)."""
     media = MediaFactory(tmp_path_factory.mktemp("decoded"))
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(media.motion_video()), "-f", "rawvideo",
-         "-pix_fmt", "bgr24", "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    frames = np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3)
+    frames = decoded_frames(media.motion_video(), 320, 240)
     assert len(frames) == MOTION_FRAMES
     return frames
 
@@ -52,22 +47,15 @@ def _diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _probe(path: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-show_entries",
-         "stream=codec_type,codec_name,width,height,nb_read_frames:format=format_name",
-         "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    entries = "stream=codec_type,codec_name,width,height,nb_read_frames:format=format_name"
+    cmd = ["ffprobe", "-v", "error", "-count_frames", "-show_entries", entries]
+    cmd += ["-of", "json", str(path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return dict(json.loads(out))
 
 
 def _frames_of(path: Path) -> np.ndarray:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "bgr24", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3)
+    return decoded_frames(path, 320, 240)
 
 
 async def test_thumbnail_is_exactly_frame_n(

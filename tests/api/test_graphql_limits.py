@@ -17,7 +17,7 @@ from graphql import get_introspection_query, parse
 from starlette.applications import Starlette
 
 from graph.state import AppState
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 PROTOCOL = "graphql-transport-ws"
 MAX_BODY = 2 * 1024**2  # the defaults (graph/settings.py) the shared app runs with

@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from api.access_log import ACCESS_LOGGER, omit_graphql_query_strings
 from api.graphql.errors import TypedErrors
 from api.graphql.schema import ReelgraphSchema
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 FORMAT = logging.Formatter("%(name)s %(levelname)s %(message)s")
 

@@ -16,9 +16,9 @@ import pytest
 
 from api.app import create_app
 from graph.state import AppState
-from tests.faces.helpers import create_identity
-from tests.image_bombs import png_bomb
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.face_api import create_identity
+from tests.support.image_bombs import png_bomb
 
 
 @pytest.fixture(scope="module")

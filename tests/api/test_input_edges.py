@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from api.json_limits import MAX_JSON_DEPTH
-from tests.media import MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory
 
 SESSION = "query($id: ID!) { session(id: $id) { id } }"
 ADD = "mutation($s: ID!, $l: [LabelInput!]!) { addLabels(sessionId: $s, labels: $l) { id } }"

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.media import SAMPLE_FPS, MediaFactory, motion_frames
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import SAMPLE_FPS, MediaFactory, motion_frames
 
 FRAME_MS = 1000.0 / SAMPLE_FPS
 
@@ -34,11 +34,12 @@ def _jpeg(data: bytes) -> np.ndarray:
 async def test_start_and_end_frames_cropped_to_the_video_box(
     api: ApiClient, motion_session: str
 ) -> None:
+    box = [[40, 30, 200, 150]]
+    start, end = 12 * FRAME_MS, 77 * FRAME_MS + 5
     [label] = await api.add_labels(
         motion_session,
-        [{"labelType": "ocr-request", "startTime": 12 * FRAME_MS, "endTime": 77 * FRAME_MS + 5,
-          "videoBox": [[40, 30, 200, 150]]}],
-    )  # fmt: skip
+        [{"labelType": "ocr-request", "startTime": start, "endTime": end, "videoBox": box}],
+    )
     truth = motion_frames()
     for edge, frame in (("start", 12), ("end", 77)):
         response = await _get(api, label["id"], edge)
@@ -47,8 +48,10 @@ async def test_start_and_end_frames_cropped_to_the_video_box(
         image = _jpeg(response.content)
         assert image.shape == (120, 160, 3)
         expected = truth[frame, 30:150, 40:200].astype(int)
-        errors = {n: np.abs(truth[n, 30:150, 40:200].astype(int) - image).mean() for n in
-                  (frame - 1, frame, frame + 1)}  # fmt: skip
+        errors = {
+            n: np.abs(truth[n, 30:150, 40:200].astype(int) - image).mean()
+            for n in (frame - 1, frame, frame + 1)
+        }
         assert min(errors, key=errors.__getitem__) == frame, errors
         assert np.abs(expected - image).mean() < 8
 

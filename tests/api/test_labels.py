@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from graph.state import AppState
-from tests.support import LABEL_FIELDS, ApiClient
+from tests.support.client import LABEL_FIELDS, ApiClient
 
 CREATE_URL_SESSION = (
     'mutation { createSession(input: {url: "http://127.0.0.1:9/x.mp4"}) { id tsStart } }'

@@ -7,7 +7,7 @@ from typing import Any
 
 from analysis.errors import MediaError, without_server_paths
 from graph.state import AppState
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 
 def test_paths_are_removed_but_urls_and_ratios_kept() -> None:

@@ -22,7 +22,7 @@ import pytest
 from api.app import create_app
 from api.services.auth import create_api_key
 from graph.state import AppState
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 from workers import outbound
 from workers.fetch import address_kind
 

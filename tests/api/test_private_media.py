@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest.file_response import PRIVATE_MEDIA_CACHE
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 
 def _assert_private(response: Any, what: str) -> None:

@@ -11,8 +11,8 @@ from api.graphql.errors import TypedErrors
 from api.graphql.schema import build_schema
 from graph.errors import NotFound
 from graph.state import AppState
-from tests.media import MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory
 
 CREATE = "mutation($i: CreateSessionInput!) { createSession(input: $i) { id name status tags } }"
 PAGE = """query($after: String, $name: String) { sessions(first: 2, after: $after, name: $name) {

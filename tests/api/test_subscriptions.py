@@ -13,8 +13,8 @@ import uvicorn
 import websockets
 from starlette.applications import Starlette
 
-from tests.media import MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory
 
 PROTOCOL = "graphql-transport-ws"
 

@@ -12,7 +12,7 @@ import pytest
 
 from api.app import create_app
 from graph.state import AppState
-from tests.support import ApiClient
+from tests.support.client import ApiClient
 
 MIB = 1024 * 1024
 BOUNDARY = "reelgraph-test-boundary"

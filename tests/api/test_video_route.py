@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.media import SAMPLE_FPS, MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import SAMPLE_FPS, MediaFactory
 
 
 @pytest.fixture

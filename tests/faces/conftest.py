@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from graph.state import AppState
-from tests import face_media
-from tests.faces.helpers import FACE_SETTINGS
-from tests.support import run_worker_burst
+from tests.support import face_media
+from tests.support.face_api import FACE_SETTINGS
+from tests.support.worker import run_worker_burst
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 
 from graph.state import AppState
-from tests import face_media
-from tests.face_media import FACING_AWAY_FIRST_FRAME
-from tests.faces.helpers import create_identity, session_faces, traces_of, upload_session
-from tests.support import ApiClient
+from tests.support import face_media
+from tests.support.client import ApiClient
+from tests.support.face_api import create_identity, session_faces, traces_of, upload_session
+from tests.support.face_media import FACING_AWAY_FIRST_FRAME
+from tests.support.media import decoded_frames
 
 pytestmark = pytest.mark.timeout(300)
 TAIL = 100
@@ -82,17 +83,11 @@ def _decode_jpeg(data: bytes) -> np.ndarray:
 def _video_frames(data: bytes, tmp: Path, suffix: str) -> np.ndarray:
     path = tmp / f"out{suffix}"
     path.write_bytes(data)
-    probe = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-         "stream=width,height", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    cmd = ["ffprobe", "-v", "error", "-select_streams", "v:0"]
+    cmd += ["-show_entries", "stream=width,height", "-of", "csv=p=0", str(path)]
+    probe = subprocess.run(cmd, capture_output=True, text=True, check=True)
     width, height = (int(v) for v in probe.stdout.strip().split(",")[:2])
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "bgr24", "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    return decoded_frames(path, width, height)
 
 
 async def test_representative_face_json_matches_the_trace(
@@ -110,8 +105,13 @@ async def test_representative_face_json_matches_the_trace(
         assert body["face_count"] == trace["faceCount"]
         rep, expected = body["representative"], trace["representativeFace"]
         assert set(rep) == {
-            "frame_number", "timestamp_secs", "bbox", "confidence", "quality_score", "blur_score"
-        }  # fmt: skip
+            "frame_number",
+            "timestamp_secs",
+            "bbox",
+            "confidence",
+            "quality_score",
+            "blur_score",
+        }
         assert rep["frame_number"] == expected["frameNumber"]
         assert rep["timestamp_secs"] == pytest.approx(expected["frameNumber"] / face_media.FPS)
         assert set(rep["bbox"]) == {"x", "y", "width", "height"}
@@ -190,8 +190,10 @@ async def test_auto_detect_picks_the_mutual_gaze_frame(
     assert all(m["face_count"] > 0 for m in body["main_identities"])
     assert len(body["traces"]) == 2
     assert {t["name"] for t in body["traces"]} == {"Carphone Man", "Mirror Man"}
-    assert all({"trace_id", "identity_uuid", "x", "y", "width", "height", "confidence"} <= set(t)
-               for t in body["traces"])  # fmt: skip
+    assert all(
+        {"trace_id", "identity_uuid", "x", "y", "width", "height", "confidence"} <= set(t)
+        for t in body["traces"]
+    )
     assert body["face_quality"] > 0
 
     auto = await api.http.get(f"/api/v1/file/{sid}/thumbnail", headers=api.headers)

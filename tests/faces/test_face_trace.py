@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from graph.state import AppState
-from tests import face_media
-from tests.face_media import APPEARANCES, FACING_AWAY_FIRST_FRAME, PAIRS
-from tests.faces.helpers import (
+from tests.support import face_media
+from tests.support.client import ApiClient
+from tests.support.face_api import (
     STRIDE,
     TRACE_FIELDS,
     analysis,
@@ -20,7 +20,7 @@ from tests.faces.helpers import (
     traces_of,
     upload_session,
 )
-from tests.support import ApiClient
+from tests.support.face_media import APPEARANCES, FACING_AWAY_FIRST_FRAME, PAIRS
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests import face_media
-from tests.faces.helpers import create_identity, session_faces, traces_of, upload_session
-from tests.support import ApiClient
+from tests.support import face_media
+from tests.support.client import ApiClient
+from tests.support.face_api import create_identity, session_faces, traces_of, upload_session
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -27,9 +27,12 @@ def _trace_at(traces: list[dict[str, Any]], first_frame: int, left: bool) -> dic
 
 
 async def test_corrections_and_identity_queries(
-    api: ApiClient, other_api: ApiClient, run_face_worker: Any, faces_video: Path,
+    api: ApiClient,
+    other_api: ApiClient,
+    run_face_worker: Any,
+    faces_video: Path,
     face_media_root: Path,
-) -> None:  # fmt: skip
+) -> None:
     collins = (
         await create_identity(api, "Eileen Collins", [face_media.gallery_image(face_media_root)])
     )["data"]["createIdentity"]
@@ -43,8 +46,10 @@ async def test_corrections_and_identity_queries(
     promoted = await api.gql(
         "mutation($s: ID!, $n: Int!, $i: IdentityInput!) { promoteStranger(sessionId: $s, "
         "strangerId: $n, input: $i) { id name source } }",
-        s=session_id, n=hopper_stranger, i={"name": "Grace Hopper", "source": "tmdb"},
-    )  # fmt: skip
+        s=session_id,
+        n=hopper_stranger,
+        i={"name": "Grace Hopper", "source": "tmdb"},
+    )
     hopper = promoted["promoteStranger"]
     assert hopper["source"] == "tmdb"
     session = await session_faces(api, session_id)
@@ -66,12 +71,13 @@ async def test_corrections_and_identity_queries(
         "identityB: $b) { identityA { name } identityB { name } firstFrame timestampSecs "
         "totalCooccurrenceFrames representativeFaceA { frameNumber thumbnailUrl } "
         "representativeFaceB { frameNumber thumbnailUrl } } }",
-        s=session_id, a=collins["id"], b=hopper["id"],
-    )  # fmt: skip
+        s=session_id,
+        a=collins["id"],
+        b=hopper["id"],
+    )
     pair = co["coOccurrence"]
-    assert (pair["identityA"]["name"], pair["identityB"]["name"]) == (
-        "Eileen Collins", "Grace Hopper",
-    )  # fmt: skip
+    pair_names = (pair["identityA"]["name"], pair["identityB"]["name"])
+    assert pair_names == ("Eileen Collins", "Grace Hopper")
     assert abs(pair["firstFrame"] - 75) <= 3
     assert pair["timestampSecs"] == pytest.approx(pair["firstFrame"] / 25, abs=0.001)
     assert pair["totalCooccurrenceFrames"] >= 70
@@ -91,8 +97,9 @@ async def test_corrections_and_identity_queries(
     assert too_rare["identityGraph"]["edges"] == []
     path = await api.gql(
         "query($a: ID!, $b: ID!) { coOccurrencePath(identityA: $a, identityB: $b) { name } }",
-        a=collins["id"], b=hopper["id"],
-    )  # fmt: skip
+        a=collins["id"],
+        b=hopper["id"],
+    )
     assert path["coOccurrencePath"] == [{"name": "Eileen Collins"}, {"name": "Grace Hopper"}]
 
     # the carphone strangers: promote both, then merge them into one person
@@ -103,18 +110,22 @@ async def test_corrections_and_identity_queries(
         result = await api.gql(
             "mutation($s: ID!, $n: Int!, $i: IdentityInput!) { promoteStranger(sessionId: $s, "
             "strangerId: $n, input: $i) { id } }",
-            s=session_id, n=number, i={"name": name},
-        )  # fmt: skip
+            s=session_id,
+            n=number,
+            i={"name": name},
+        )
         made.append(result["promoteStranger"]["id"])
     nobody = await api.gql(
         "query($a: ID!, $b: ID!) { coOccurrencePath(identityA: $a, identityB: $b) { name } }",
-        a=collins["id"], b=made[0],
-    )  # fmt: skip
+        a=collins["id"],
+        b=made[0],
+    )
     assert nobody["coOccurrencePath"] is None
     merged = await api.gql(
         "mutation($k: ID!, $m: ID!) { mergeIdentities(keep: $k, merge: $m) { id name } }",
-        k=made[0], m=made[1],
-    )  # fmt: skip
+        k=made[0],
+        m=made[1],
+    )
     assert merged["mergeIdentities"] == {"id": made[0], "name": "Carphone man"}
     assert (await api.gql(IDENTITY, id=made[1]))["identity"] is None
     car = (await api.gql(IDENTITY, id=made[0]))["identity"]
@@ -135,8 +146,9 @@ async def test_corrections_and_identity_queries(
     await run_face_worker()
     again = await api.gql(
         "query($s: ID!, $t: Int!) { faceTrace(sessionId: $s, traceId: $t) { identity { name } } }",
-        s=session_id, t=hopper_trace["traceId"],
-    )  # fmt: skip
+        s=session_id,
+        t=hopper_trace["traceId"],
+    )
     assert again["faceTrace"]["identity"] is None
 
     # identities are the org's own: another org sees none of it
@@ -209,22 +221,24 @@ async def test_face_mutations_validate_their_targets(
 ) -> None:
     session_id = ready_session["id"]
     cases = [
-        ("mutation { retraceFaces(sessionId: \"nope\") { key } }", "SESSION_NOT_FOUND"),
+        ('mutation { retraceFaces(sessionId: "nope") { key } }', "SESSION_NOT_FOUND"),
         (
-            f"mutation {{ assignTrace(sessionId: \"{session_id}\", traceId: 7) {{ traceId }} }}",
+            f'mutation {{ assignTrace(sessionId: "{session_id}", traceId: 7) {{ traceId }} }}',
             "TRACE_NOT_FOUND",
         ),
         (
-            f"mutation {{ promoteStranger(sessionId: \"{session_id}\", strangerId: 1, "
-            "input: {name: \"X\"}) { id } }",
+            f'mutation {{ promoteStranger(sessionId: "{session_id}", strangerId: 1, '
+            'input: {name: "X"}) { id } }',
             "STRANGER_NOT_FOUND",
         ),
-        ("mutation { mergeIdentities(keep: \"a\", merge: \"a\") { id } }", "SAME_IDENTITY"),
-        ("mutation { mergeIdentities(keep: \"a\", merge: \"b\") { id } }", "IDENTITY_NOT_FOUND"),
-        ("query { coOccurrencePath(identityA: \"a\", identityB: \"b\", maxHops: 0) { id } }",
-         "INVALID_MAX_HOPS"),
+        ('mutation { mergeIdentities(keep: "a", merge: "a") { id } }', "SAME_IDENTITY"),
+        ('mutation { mergeIdentities(keep: "a", merge: "b") { id } }', "IDENTITY_NOT_FOUND"),
+        (
+            'query { coOccurrencePath(identityA: "a", identityB: "b", maxHops: 0) { id } }',
+            "INVALID_MAX_HOPS",
+        ),
         ("query { identityGraph(minFrames: 0) { edges { a } } }", "INVALID_MIN_FRAMES"),
-    ]  # fmt: skip
+    ]
     for query, code in cases:
         error = await api.gql_error(query)
         assert error["extensions"]["code"] == code, (query, error)

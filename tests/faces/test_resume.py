@@ -14,8 +14,8 @@ import pytest
 
 from api.server import worker_env
 from graph.state import AppState
-from tests.faces.helpers import FACE_SETTINGS, session_faces, snapshot, upload_session
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.face_api import FACE_SETTINGS, session_faces, snapshot, upload_session
 
 pytestmark = pytest.mark.timeout(300)
 REPO = Path(__file__).resolve().parents[2]
@@ -32,8 +32,12 @@ def _start_worker(state: AppState, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 async def test_killed_run_resumes_from_its_checkpoint(
@@ -86,7 +90,7 @@ async def test_missing_models_fail_the_job_with_a_clear_message(
 ) -> None:
     import dataclasses
 
-    from tests.support import run_worker_burst
+    from tests.support.worker import run_worker_burst
 
     session_id = await upload_session(api, faces_video)
     await run_worker()
@@ -104,13 +108,16 @@ async def test_missing_models_fail_the_job_with_a_clear_message(
 
 
 async def test_a_chain_of_short_jobs_gives_the_same_result(
-    api: ApiClient, run_worker: Any, run_face_worker: Any, face_state: AppState,
+    api: ApiClient,
+    run_worker: Any,
+    run_face_worker: Any,
+    face_state: AppState,
     faces_video: Path,
-) -> None:  # fmt: skip
+) -> None:
     """With a zero slice every checkpoint chunk is its own job; the result does not change."""
     import dataclasses
 
-    from tests.support import run_worker_burst
+    from tests.support.worker import run_worker_burst
 
     reference = await upload_session(api, faces_video)
     sliced = await upload_session(api, faces_video)

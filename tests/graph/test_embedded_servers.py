@@ -26,6 +26,7 @@ from graph.embedded.falkordb_server import FalkorDBServer
 from graph.embedded.postgres_server import PostgresServer
 from graph.errors import StackError
 
+pytestmark = pytest.mark.stack  # each test starts its own servers
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
-from tests.image_bombs import png_bomb  # noqa: E402
+from tests.support.image_bombs import png_bomb  # noqa: E402
 
 
 def ffmpeg(target: Path, *args: str) -> None:
@@ -25,17 +25,18 @@ def main() -> None:
     # 8192x4608 = 37.7 MP: one black frame, above the default 36 MP picture limit
     ffmpeg(
         HERE / "pixel-bomb.mkv",
-        "-f", "lavfi", "-i", "color=c=black:s=8192x4608:r=25:d=0.04", "-frames:v", "1",
-        "-c:v", "libx264", "-preset", "medium", "-pix_fmt", "yuv420p",
-    )  # fmt: skip
+        *["-f", "lavfi", "-i", "color=c=black:s=8192x4608:r=25:d=0.04", "-frames:v", "1"],
+        *["-c:v", "libx264", "-preset", "medium", "-pix_fmt", "yuv420p"],
+    )
     ffmpeg(HERE / "still.jpg", "-f", "lavfi", "-i", "testsrc2=s=64x48", "-frames:v", "1")
     ffmpeg(HERE / "still.png", "-f", "lavfi", "-i", "testsrc2=s=64x48", "-frames:v", "1")
     good = HERE / "good.mp4"
     ffmpeg(
         good,
-        "-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1", "-c:v", "libx264",
-        "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-    )  # fmt: skip
+        *["-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=1"],
+        *["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"],
+        *["-movflags", "+faststart"],
+    )
     data = good.read_bytes()
     (HERE / "truncated.mp4").write_bytes(data[: len(data) // 2])
     # An HLS playlist with a whole MP4 after it: detected as a playlist, so refused.

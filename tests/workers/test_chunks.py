@@ -9,8 +9,8 @@ import pytest
 
 from graph.chunks import Chunk
 from graph.state import AppState
-from tests.analysis.test_shots import PLANTED_SHOTS, SHOT_FRAMES, ShotMedia
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.shots import PLANTED_SHOTS, SHOT_FRAMES, ShotMedia
 from workers.chunks import CHUNKS_KEY, detect_chunks, start_chunks
 
 CHUNKS = """

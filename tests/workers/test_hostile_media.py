@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +30,9 @@ from analysis.errors import MediaError
 from analysis.media.frames import open_video
 from analysis.media.probe import probe
 from graph.state import AppState
-from tests.faces.helpers import create_identity
-from tests.media import MediaFactory
-from tests.support import SESSION_FIELDS, ApiClient
+from tests.support.client import SESSION_FIELDS, ApiClient
+from tests.support.face_api import create_identity
+from tests.support.media import MediaFactory, ffmpeg
 
 CORPUS = Path(__file__).resolve().parent.parent / "hostile_corpus"
 INDIRECTION = [
@@ -91,12 +90,10 @@ def fifo_canary(tmp_path: Path) -> Iterator[FifoCanary]:
 
 def _magenta_clip(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-         "-i", "color=c=magenta:s=160x120:r=10:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-         "-f", "mpegts", str(target)],
-        check=True,
-    )  # fmt: skip
+    ffmpeg(
+        *["-f", "lavfi", "-i", "color=c=magenta:s=160x120:r=10:d=2"],
+        *["-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mpegts", str(target)],
+    )
     return target
 
 
@@ -138,10 +135,9 @@ async def _serve(files: dict[str, bytes]) -> asyncio.Server:
         name = request.split(b" ", 2)[1].decode().lstrip("/")
         body = files.get(name, b"")
         status = b"200 OK" if name in files else b"404 Not Found"
-        writer.write(
-            b"HTTP/1.1 " + status + b"\r\nContent-Type: video/mp4\r\nContent-Length: "
-            + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
-        )  # fmt: skip
+        header = b"HTTP/1.1 " + status + b"\r\nContent-Type: video/mp4\r\n"
+        header += b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+        writer.write(header + body)
         await writer.drain()
         writer.close()
 

@@ -11,8 +11,8 @@ import pytest
 
 from analysis.errors import MediaError
 from graph.state import AppState
-from tests.media import SAMPLE_FPS, SAMPLE_FRAMES, SAMPLE_GOP, MediaFactory
-from tests.support import ApiClient
+from tests.support.client import ApiClient
+from tests.support.media import SAMPLE_FPS, SAMPLE_FRAMES, SAMPLE_GOP, MediaFactory
 from workers.fetch import check_host
 
 

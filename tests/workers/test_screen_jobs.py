@@ -7,13 +7,18 @@ from typing import Any
 
 import pytest
 
-from tests.analysis.test_loading_animation import SPIN_FIRST, SPIN_LAST, spinner_frames
-from tests.analysis.test_page_load import REQUEST_FRAME, loading_frames
-from tests.analysis.test_screen_change import FPS, encode_gray
-from tests.support import ApiClient
-from tests.workers.test_video_analyses import _points, _session, _view
+from tests.support.analyses import analysis_view, ingest, series_points
+from tests.support.client import ApiClient
+from tests.support.screens import (
+    FRAME_MS,
+    REQUEST_FRAME,
+    SPIN_FIRST,
+    SPIN_LAST,
+    encode_gray,
+    loading_frames,
+    spinner_frames,
+)
 
-FRAME_MS = 1000.0 / FPS
 LAST_BLOCK = 38  # the loading page's last block lands on this frame
 
 
@@ -26,18 +31,22 @@ async def test_screen_request_writes_series_and_a_loading_animation(
     api: ApiClient, run_worker: Any, screens: Path
 ) -> None:
     clip = encode_gray(spinner_frames(30.0), screens / "spinner.mp4")
-    sid = await _session(api, run_worker, clip)
+    sid = await ingest(api, run_worker, clip)
     [request] = await api.add_labels(
         sid, [{"labelType": "screen-analysis-request", "startTime": 0, "endTime": 6000}]
     )
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert set(view["series"]) == {"screen_change", "page_content"}
     assert view["series"]["screen_change"]["units"] == "%"
-    for key in ("screen-change", "page-content", "low-page-content-issue",
-                "loading-animation-issue"):  # fmt: skip
+    for key in (
+        "screen-change",
+        "page-content",
+        "low-page-content-issue",
+        "loading-animation-issue",
+    ):
         assert view["analyses"][key]["state"] == "DONE", view["analyses"]
-    assert len(await _points(api, sid, "screen_change")) == 150  # one point per frame
+    assert len(await series_points(api, sid, "screen_change")) == 150  # one point per frame
     [spinner] = [lab for lab in view["labels"] if lab["labelType"] == "loading-animation-issue"]
     assert spinner["labelGroupId"] == request["labelGroupId"]
     assert abs(spinner["data"]["start_frame"] - SPIN_FIRST) <= 1
@@ -53,13 +62,13 @@ async def test_page_load_request_gets_its_visual_load_time(
     api: ApiClient, run_worker: Any, screens: Path
 ) -> None:
     clip = encode_gray(loading_frames([14, 19, 25, 31, LAST_BLOCK]), screens / "loads.mp4")
-    sid = await _session(api, run_worker, clip)
+    sid = await ingest(api, run_worker, clip)
     start_ms = REQUEST_FRAME * FRAME_MS
     [request] = await api.add_labels(
         sid, [{"labelType": "page-load-request", "startTime": start_ms, "endTime": 4000}]
     )
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     [result] = [lab for lab in view["labels"] if lab["labelType"] == "page-load-result"]
     assert result["labelGroupId"] == request["labelGroupId"]
     expected_ms = (LAST_BLOCK - REQUEST_FRAME) * FRAME_MS
@@ -75,12 +84,12 @@ async def test_unknown_screen_key_is_refused(
     api: ApiClient, run_worker: Any, screens: Path
 ) -> None:
     clip = encode_gray(spinner_frames(30.0), screens / "spinner2.mp4")
-    sid = await _session(api, run_worker, clip)
+    sid = await ingest(api, run_worker, clip)
+    request = {"labelType": "screen-analysis-request", "startTime": 0, "endTime": 1000}
     err = await api.gql_error(
         "mutation($s: ID!, $l: [LabelInput!]!) { addLabels(sessionId: $s, labels: $l) { id } }",
         s=sid,
-        l=[{"labelType": "screen-analysis-request", "startTime": 0, "endTime": 1000,
-            "data": {"analysis_keys": ["page_content", "page_colour"]}}],
-    )  # fmt: skip
+        l=[{**request, "data": {"analysis_keys": ["page_content", "page_colour"]}}],
+    )
     assert err["extensions"]["code"] == "UNKNOWN_ANALYSIS_KEY"
     assert "'page_colour'" in err["message"]

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from graph.state import AppState
-from tests.analysis_media import (
+from tests.support.analyses import TIME_SERIES, analysis_view, ingest, series_points
+from tests.support.client import LABEL_FIELDS, ApiClient
+from tests.support.media import (
     FREEZE_END_MS,
     FREEZE_FIRST,
     FREEZE_LAST,
@@ -16,28 +18,16 @@ from tests.analysis_media import (
     encode_frames,
     freeze_frames,
 )
-from tests.support import LABEL_FIELDS, ApiClient
 
 QUALITY_SERIES = {
-    "blockiness", "blurriness", "brightness", "colorfulness", "contrast",
-    "downsampling_index", "video_quality_mos",
-}  # fmt: skip
-SESSION_VIEW = """
-query($id: ID!) {
-  session(id: $id) {
-    timeSeriesInfo { key name category units }
-    analyses { key state message }
-    labels(first: 100) { edges { node { id labelType labelGroupId startTime endTime data } } }
-  }
+    "blockiness",
+    "blurriness",
+    "brightness",
+    "colorfulness",
+    "contrast",
+    "downsampling_index",
+    "video_quality_mos",
 }
-"""
-SERIES = """
-query($s: ID!, $k: String!, $a: Float, $b: Float, $n: Int) {
-  timeSeries(sessionId: $s, key: $k, startMs: $a, endMs: $b, maxPoints: $n) {
-    key points { t value }
-  }
-}
-"""
 ADD = f"""
 mutation($s: ID!, $l: [LabelInput!]!) {{
   addLabels(sessionId: $s, labels: $l) {{ {LABEL_FIELDS} }}
@@ -50,51 +40,49 @@ query($s: ID!, $t: [String!]) {
 """
 
 
+def content_request(end_ms: int, keys: list[str], **data: Any) -> dict[str, Any]:
+    """A ``video-content`` request label from 0 to ``end_ms`` for the analyses ``keys``."""
+    return {
+        "labelType": "video-content",
+        "startTime": 0,
+        "endTime": end_ms,
+        "data": {"analysis_keys": keys, **data},
+    }
+
+
 @pytest.fixture(scope="module")
 def freeze_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return encode_frames(freeze_frames(), tmp_path_factory.mktemp("vq") / "freeze.mp4")
 
 
-async def _session(api: ApiClient, run_worker: Any, clip: Path, **extra: Any) -> str:
-    created = await api.create_session_from_file(clip, **extra)
-    await run_worker()
-    return str(created["id"])
-
-
-async def _view(api: ApiClient, session_id: str) -> dict[str, Any]:
-    session = (await api.gql(SESSION_VIEW, id=session_id))["session"]
-    return {
-        "series": {s["key"]: s for s in session["timeSeriesInfo"]},
-        "analyses": {a["key"]: a for a in session["analyses"]},
-        "labels": [e["node"] for e in session["labels"]["edges"]],
-    }
-
-
-async def _points(api: ApiClient, session_id: str, key: str, **args: Any) -> list[dict]:
-    found = (await api.gql(SERIES, s=session_id, k=key, **args))["timeSeries"]
-    return list(found["points"]) if found else []
-
-
 async def test_full_suite_writes_every_series_in_the_interval(
     api: ApiClient, run_worker: Any, freeze_clip: Path
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip)
+    sid = await ingest(api, run_worker, freeze_clip)
     [label] = await api.add_labels(
         sid, [{"labelType": "video-content", "name": "all", "startTime": "1.0", "endTime": 3000}]
     )
     pending = await api.gql(STATUS, s=sid, t=["blurriness"])
     assert pending["analysisStatus"]["status"] == "timeout"
     assert await run_worker() == 1
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert set(view["series"]) == QUALITY_SERIES
     assert view["series"]["blurriness"]["category"] == "Video Quality"
-    for key in ("blockiness", "blurriness", "brightness", "colorfulness", "contrast",
-                "downsampling-index", "video-quality-mos", "poor-video-quality-issue"):  # fmt: skip
+    for key in (
+        "blockiness",
+        "blurriness",
+        "brightness",
+        "colorfulness",
+        "contrast",
+        "downsampling-index",
+        "video-quality-mos",
+        "poor-video-quality-issue",
+    ):
         assert view["analyses"][key]["state"] == "DONE", key
     # no session tag: screen freezing did not run at all
     assert "screen-freezing" not in view["analyses"]
     assert not [lab for lab in view["labels"] if lab["labelType"] == "screen-freezing-issue"]
-    points = await _points(api, sid, "brightness")
+    points = await series_points(api, sid, "brightness")
     times = [p["t"] for p in points]
     assert times == sorted(times) and 1000 <= times[0] < 1100 and 2900 <= times[-1] < 3000
     assert len(points) == 25  # 2 s, every 2nd frame at 25 fps
@@ -106,22 +94,14 @@ async def test_full_suite_writes_every_series_in_the_interval(
 async def test_analysis_keys_narrow_and_unknown_keys_are_named(
     api: ApiClient, run_worker: Any, freeze_clip: Path
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip)
-    err = await api.gql_error(
-        ADD, s=sid,
-        l=[{"labelType": "video-content", "startTime": 0, "endTime": 1000,
-            "data": {"analysis_keys": ["brightness", "sharpness"]}}],
-    )  # fmt: skip
+    sid = await ingest(api, run_worker, freeze_clip)
+    err = await api.gql_error(ADD, s=sid, l=[content_request(1000, ["brightness", "sharpness"])])
     assert err["extensions"]["code"] == "UNKNOWN_ANALYSIS_KEY"
     assert "'sharpness'" in err["message"]
-    assert (await _view(api, sid))["labels"] == []  # nothing half-written
-    await api.add_labels(
-        sid,
-        [{"labelType": "video-content", "startTime": 0, "endTime": 1000,
-          "data": {"analysis_keys": ["brightness", "colorfulness"]}}],
-    )  # fmt: skip
+    assert (await analysis_view(api, sid))["labels"] == []  # nothing half-written
+    await api.add_labels(sid, [content_request(1000, ["brightness", "colorfulness"])])
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert set(view["series"]) == {"brightness", "colorfulness"}
     assert set(view["analyses"]) == {"ingest", "chunks", "brightness", "colorfulness"}
 
@@ -140,26 +120,22 @@ async def test_analysis_keys_narrow_and_unknown_keys_are_named(
 async def test_bad_requests_are_refused_before_anything_is_written(
     api: ApiClient, run_worker: Any, freeze_clip: Path, extra: dict, code: str
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip)
+    sid = await ingest(api, run_worker, freeze_clip)
     label = {"labelType": "video-content", "startTime": 500, "endTime": 1500, **extra}
     err = await api.gql_error(
         ADD, s=sid, l=[{"labelType": "user", "startTime": 0, "endTime": 1}, label]
     )
     assert err["extensions"]["code"] == code, err
-    assert (await _view(api, sid))["labels"] == []
+    assert (await analysis_view(api, sid))["labels"] == []
 
 
 async def test_tagged_session_finds_the_planted_freeze_exactly(
     api: ApiClient, run_worker: Any, freeze_clip: Path
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip, tags={"analysis": "screen freezing"})
-    [request] = await api.add_labels(
-        sid,
-        [{"labelType": "video-content", "startTime": 0, "endTime": 4000,
-          "data": {"analysis_keys": ["screen_freezing"]}}],
-    )  # fmt: skip
+    sid = await ingest(api, run_worker, freeze_clip, tags={"analysis": "screen freezing"})
+    [request] = await api.add_labels(sid, [content_request(4000, ["screen_freezing"])])
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     [issue] = [lab for lab in view["labels"] if lab["labelType"] == "screen-freezing-issue"]
     assert issue["labelGroupId"] == request["labelGroupId"]
     assert (issue["startTime"], issue["endTime"]) == (FREEZE_START_MS, FREEZE_END_MS)
@@ -172,44 +148,45 @@ async def test_tagged_session_finds_the_planted_freeze_exactly(
 async def test_delete_removes_results_and_rerun_replaces_them(
     api: ApiClient, run_worker: Any, freeze_clip: Path, state: AppState
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip, tags={"analysis": "screen freezing"})
-    spec = {"labelType": "video-content", "startTime": 0, "endTime": 4000,
-            "data": {"analysis_keys": ["brightness", "screen_freezing"]}}  # fmt: skip
+    sid = await ingest(api, run_worker, freeze_clip, tags={"analysis": "screen freezing"})
+    spec = content_request(4000, ["brightness", "screen_freezing"])
     [keep] = await api.add_labels(sid, [spec])
     await run_worker()
-    kept = await _points(api, sid, "brightness")
+    kept = await series_points(api, sid, "brightness")
     assert len(kept) == 50  # frames 0, 2, ... 98
     [drop] = await api.add_labels(sid, [{**spec, "startTime": 1000}])
     await run_worker()
-    both = await _points(api, sid, "brightness")
+    both = await series_points(api, sid, "brightness")
     assert len(both) == len(kept) + 38  # frames 25, 27, ... 99 from the second request
     # rerun: the same points again, not twice as many
     rerun = await api.gql("mutation($id: ID!) { rerunLabel(id: $id) { id } }", id=keep["id"])
     assert rerun["rerunLabel"]["id"] == keep["id"]
     await run_worker()
-    assert await _points(api, sid, "brightness") == both
+    assert await series_points(api, sid, "brightness") == both
     issues = [
-        lab for lab in (await _view(api, sid))["labels"]
+        lab
+        for lab in (await analysis_view(api, sid))["labels"]
         if lab["labelType"] == "screen-freezing-issue"
-    ]  # fmt: skip
+    ]
     assert len(issues) == 2  # one per request, each in its request's group
     # delete one request: its points, result labels and runs go; the other's stay
     await api.gql("mutation($id: ID!) { deleteLabel(id: $id) }", id=drop["id"])
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert [lab["labelGroupId"] for lab in view["labels"]] == [keep["labelGroupId"]] * 2
-    assert await _points(api, sid, "brightness") == kept
+    assert await series_points(api, sid, "brightness") == kept
     assert view["analyses"]["brightness"]["state"] == "DONE"
     # narrowing the kept request's keys drops its brightness points with the rerun
     await api.gql(
         "mutation($id: ID!, $d: JSON) { updateLabel(id: $id, data: $d) { id } }",
-        id=keep["id"], d={"analysis_keys": ["screen_freezing"]},
-    )  # fmt: skip
+        id=keep["id"],
+        d={"analysis_keys": ["screen_freezing"]},
+    )
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert "brightness" not in view["series"]
-    assert await _points(api, sid, "brightness") == []
+    assert await series_points(api, sid, "brightness") == []
     await api.gql("mutation($id: ID!) { deleteLabel(id: $id) }", id=keep["id"])
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert view["labels"] == [] and view["series"] == {}
     assert set(view["analyses"]) == {"ingest", "chunks"}
     rows = await state.pool.fetchval(
@@ -221,26 +198,22 @@ async def test_delete_removes_results_and_rerun_replaces_them(
 async def test_max_points_keeps_each_buckets_extremes(
     api: ApiClient, run_worker: Any, freeze_clip: Path
 ) -> None:
-    sid = await _session(api, run_worker, freeze_clip)
-    await api.add_labels(
-        sid,
-        [{"labelType": "video-content", "startTime": 0, "endTime": 4000,
-          "data": {"analysis_keys": ["contrast"], "parameters": {"sample_hz": 25}}}],
-    )  # fmt: skip
+    sid = await ingest(api, run_worker, freeze_clip)
+    await api.add_labels(sid, [content_request(4000, ["contrast"], parameters={"sample_hz": 25})])
     await run_worker()
-    full = await _points(api, sid, "contrast")
+    full = await series_points(api, sid, "contrast")
     assert len(full) == 100  # every frame at 25 Hz
-    few = await _points(api, sid, "contrast", n=10)
+    few = await series_points(api, sid, "contrast", n=10)
     assert len(few) <= 10
     values = [p["value"] for p in few]
     assert min(values) == min(p["value"] for p in full)
     assert max(values) == max(p["value"] for p in full)
-    window = await _points(api, sid, "contrast", a=1000.0, b=2000.0)
+    window = await series_points(api, sid, "contrast", a=1000.0, b=2000.0)
     assert [p["t"] for p in window] == [p["t"] for p in full if 1000 <= p["t"] <= 2000]
-    assert (await api.gql(SERIES, s=sid, k="no_such_series"))["timeSeries"] is None
-    err = await api.gql_error(SERIES, s=sid, k="contrast", n=1)
+    assert (await api.gql(TIME_SERIES, s=sid, k="no_such_series"))["timeSeries"] is None
+    err = await api.gql_error(TIME_SERIES, s=sid, k="contrast", n=1)
     assert err["extensions"]["code"] == "INVALID_MAX_POINTS"
-    err = await api.gql_error(SERIES, s=sid, k="contrast", a=2000.0, b=1000.0)
+    err = await api.gql_error(TIME_SERIES, s=sid, k="contrast", a=2000.0, b=1000.0)
     assert err["extensions"]["code"] == "INVALID_TIME_RANGE"
 
 
@@ -249,12 +222,8 @@ async def test_labels_added_before_ingest_run_once_it_finishes(
 ) -> None:
     created = await api.create_session_from_file(freeze_clip)
     sid = created["id"]
-    await api.add_labels(
-        sid,
-        [{"labelType": "video-content", "startTime": 0, "endTime": 1000,
-          "data": {"analysis_keys": ["brightness"]}}],
-    )  # fmt: skip
+    await api.add_labels(sid, [content_request(1000, ["brightness"])])
     await run_worker()
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert view["analyses"]["brightness"]["state"] == "DONE"
-    assert len(await _points(api, sid, "brightness")) > 0
+    assert len(await series_points(api, sid, "brightness")) > 0

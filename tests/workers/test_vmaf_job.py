@@ -10,10 +10,9 @@ import pytest
 
 from analysis.media.vmaf import VMAF_SERIES, run_vmaf, vmaf_video
 from graph.state import AppState
-from tests.analysis_media import transcode
-from tests.media import MediaFactory
-from tests.support import ApiClient
-from tests.workers.test_video_analyses import _points, _view
+from tests.support.analyses import analysis_view, series_points
+from tests.support.client import ApiClient
+from tests.support.media import MediaFactory, transcode
 
 RESULT = "status warnings message referenceSessionId distortedSessionId phoneModel vmaf"
 RUN = f"""
@@ -31,9 +30,15 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("vmaf_job")
     reference = MediaFactory(root).sample_video()
     distorted = transcode(
-        reference, root / "distorted.mp4", "-vf", "scale=240:180", "-frames:v", "90",
-        "-crf", "40",
-    )  # fmt: skip
+        reference,
+        root / "distorted.mp4",
+        "-vf",
+        "scale=240:180",
+        "-frames:v",
+        "90",
+        "-crf",
+        "40",
+    )
     return {"reference": reference, "distorted": distorted}
 
 
@@ -51,9 +56,14 @@ async def test_run_vmaf_pending_then_success_with_the_seeds_warnings(
     assert (await api.gql(STATUS, s=sid))["vmafStatus"] is None
     started = (await api.gql(RUN, s=sid, r=ref, t=0))["runVmaf"]
     assert started == {
-        "status": "pending", "warnings": None, "message": None, "referenceSessionId": ref,
-        "distortedSessionId": sid, "phoneModel": False, "vmaf": None,
-    }  # fmt: skip
+        "status": "pending",
+        "warnings": None,
+        "message": None,
+        "referenceSessionId": ref,
+        "distortedSessionId": sid,
+        "phoneModel": False,
+        "vmaf": None,
+    }
     assert (await api.gql(STATUS, s=sid))["vmafStatus"]["status"] == "pending"
     await run_worker()
     done = (await api.gql(STATUS, s=sid))["vmafStatus"]
@@ -63,13 +73,13 @@ async def test_run_vmaf_pending_then_success_with_the_seeds_warnings(
         "distorted video, The reference video dimensions (320 x 240) and the distorted video "
         "dimensions (240 x 180) are different."
     )
-    view = await _view(api, sid)
+    view = await analysis_view(api, sid)
     assert set(view["series"]) == set(VMAF_SERIES)
     assert view["analyses"]["vmaf"]["state"] == "DONE"
     # the stored series are libvmaf's numbers for this pair, frame for frame
     direct = run_vmaf(vmaf_video(pair["reference"]), vmaf_video(pair["distorted"]))
     for key in VMAF_SERIES:
-        points = await _points(api, sid, key)
+        points = await series_points(api, sid, key)
         assert [p["t"] for p in points] == pytest.approx(direct.t_ms.tolist())
         assert [p["value"] for p in points] == pytest.approx(direct.series[key].tolist())
     assert done["vmaf"] == pytest.approx(direct.pooled["vmaf"], abs=1e-5)
@@ -77,7 +87,7 @@ async def test_run_vmaf_pending_then_success_with_the_seeds_warnings(
     # a rerun replaces the series instead of adding to them
     await api.gql(RUN, s=sid, r=ref, t=0)
     await run_worker()
-    assert len(await _points(api, sid, "vmaf")) == 90
+    assert len(await series_points(api, sid, "vmaf")) == 90
 
 
 async def test_vmaf_tag_launches_the_analysis(
@@ -108,9 +118,12 @@ async def test_tag_on_an_uningested_session_runs_after_ingest(
 
 
 async def test_reference_over_the_size_limit_is_the_seeds_error(
-    api: ApiClient, run_worker: Any, pair: dict[str, Path], state: AppState,
+    api: ApiClient,
+    run_worker: Any,
+    pair: dict[str, Path],
+    state: AppState,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     ref = await _ready(api, run_worker, pair["reference"])
     sid = await _ready(api, run_worker, pair["distorted"])
     monkeypatch.setattr(
@@ -124,7 +137,7 @@ async def test_reference_over_the_size_limit_is_the_seeds_error(
         "Reference video too large; the estimated file size of the video in raw YUV format "
         "(11 MiB) exceeds the limit of 5 MiB."
     )
-    assert "vmaf" not in (await _view(api, sid))["series"]
+    assert "vmaf" not in (await analysis_view(api, sid))["series"]
 
 
 @pytest.mark.parametrize("case", ["same", "missing", "audio", "bad_tag"])

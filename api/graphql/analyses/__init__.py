@@ -1,0 +1,1 @@
+"""Analyses area: an analysis's state, ``analysisStatus`` and ``analysisEvents``."""

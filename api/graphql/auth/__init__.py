@@ -1,0 +1,1 @@
+"""Auth area: ``login`` exchanges an API key for a JWT."""

@@ -1,0 +1,1 @@
+"""Faces area: traces, detections, strangers, identities and who shares the screen."""

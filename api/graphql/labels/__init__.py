@@ -1,0 +1,1 @@
+"""Labels area: labels and label groups, their queries, mutations and ``labelsAdded``."""

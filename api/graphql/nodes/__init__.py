@@ -1,0 +1,1 @@
+"""Nodes: ``node(id:)`` finds an object of any area by its id."""

@@ -1,0 +1,34 @@
+"""``node(id:)``: a session, label, label group or identity of the caller's org by id.
+
+It looks in every area that has a ``Node`` type, so it sits above them all.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.graphql.common.node import Node
+from api.graphql.faces.types import Identity
+from api.graphql.labels.types import Label, LabelGroup
+from api.graphql.sessions.types import Session
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="A session, label, label group or identity by id.")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+        ctx = info.context
+        org_id = ctx.require_principal().org_id
+        session = await ctx.state.sessions.get(str(id), org_id)
+        if session is not None:
+            return Session.from_domain(session)
+        label = await ctx.state.labels.get(str(id), org_id)
+        if label is not None:
+            return Label.from_domain(label)
+        group = await ctx.state.labels.group_labels(str(id), org_id)
+        if group is not None:
+            return LabelGroup.from_domain(str(id), group[0], group[1])
+        identity = await ctx.state.identities.get(org_id, str(id))
+        if identity is not None:
+            return Identity.from_domain(identity)
+        return None

@@ -1,0 +1,1 @@
+"""Sessions area: a recording and what hangs off it, its queries and mutations."""

@@ -1,0 +1,1 @@
+"""Time series area: a session's series and their points."""

@@ -1,0 +1,1 @@
+"""VMAF area (seed 000): ``runVmaf`` and ``vmafStatus``."""

@@ -1,0 +1,183 @@
+"""Every error code clients can see, once: its HTTP status and what it means.
+
+A code is the stable part of an error (``extensions.code`` in GraphQL, ``error.code`` in REST);
+messages may change, codes do not. The status is what REST answers and what middleware sends
+before a request reaches GraphQL; a GraphQL field error is reported inside a 200 response.
+The README's error table is generated from this enum (``python -m scripts.readme_tables``).
+
+Aliases are older spellings of a code that released clients may already match on: they are
+still raised where they were, and new code raises the canonical member.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """A stable error code with its HTTP ``status``, a one-line ``meaning`` and ``alias_of``."""
+
+    status: int
+    meaning: str
+    alias_of: str | None
+
+    def __new__(
+        cls, value: str, status: int, meaning: str, alias_of: str | None = None
+    ) -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.status = status
+        member.meaning = meaning
+        member.alias_of = alias_of
+        return member
+
+    @property
+    def canonical(self) -> ErrorCode:
+        """The member this one is an older spelling of, or itself."""
+        return ErrorCode[self.alias_of] if self.alias_of else self
+
+    @classmethod
+    def known(cls, code: str) -> ErrorCode | None:
+        """The member spelled ``code``, or None for a code outside this enum."""
+        return cls.__members__.get(code)
+
+    # generic: the fallbacks of each error class
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR", 500, "unexpected failure (logged, masked)"
+    BAD_USER_INPUT = "BAD_USER_INPUT", 400, "invalid input without a more specific code"
+    NOT_FOUND = "NOT_FOUND", 404, "no such object without a more specific code"
+    CONFLICT = "CONFLICT", 409, "the object's state forbids the operation"
+    UNAUTHENTICATED = "UNAUTHENTICATED", 401, "no API key or token was given"
+    FORBIDDEN = "FORBIDDEN", 403, "the key lacks the scope the operation needs"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE", 413, "the upload is larger than the configured limit"
+    STACK_ERROR = "STACK_ERROR", 503, "an embedded server could not be started or reached"
+    GRAPHQL_VALIDATION_FAILED = (
+        "GRAPHQL_VALIDATION_FAILED",
+        400,
+        "the GraphQL document does not parse or validate against the schema",
+    )
+
+    # authentication and keys
+    INVALID_API_KEY = "INVALID_API_KEY", 401, "the API key is unknown or revoked"
+    INVALID_TOKEN = "INVALID_TOKEN", 401, "the bearer token is malformed or badly signed"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED", 401, "the bearer token has expired"
+    TOKEN_REVOKED = "TOKEN_REVOKED", 401, "the API key the token was issued for was revoked"
+    API_KEY_NOT_FOUND = "API_KEY_NOT_FOUND", 404, "no API key with that id in this org"
+    INVALID_SCOPE = "INVALID_SCOPE", 400, "an unknown scope was asked for"
+    INVALID_TTL = "INVALID_TTL", 400, "token lifetime not positive or above the configured maximum"
+    INVALID_ORG = "INVALID_ORG", 400, "the org name is empty"
+    INVALID_PRINCIPAL = "INVALID_PRINCIPAL", 400, "tokens are issued for an API key only"
+    WEAK_JWT_SECRET = "WEAK_JWT_SECRET", 400, "the JWT secret is shorter than 32 bytes"
+
+    # request limits and hostile input
+    QUERY_TOO_LARGE = "QUERY_TOO_LARGE", 413, "GraphQL body, tokens or list too large"
+    QUERY_TOO_COMPLEX = (
+        "QUERY_TOO_COMPLEX",
+        400,
+        "GraphQL depth, aliases or cost above the limit (`extensions.limit` gives it)",
+    )
+    INVALID_STRING = "INVALID_STRING", 400, "a string holds a NUL or a lone surrogate"
+    JSON_TOO_DEEP = "JSON_TOO_DEEP", 400, "JSON nested deeper than the API reads"
+    BODY_READ_TIMEOUT = "BODY_READ_TIMEOUT", 408, "the request body arrived too slowly"
+    INVALID_MULTIPART = "INVALID_MULTIPART", 400, "the multipart body is malformed"
+    TOO_MANY_FILES = "TOO_MANY_FILES", 400, "more than one file part in an upload"
+    TOO_MANY_PARTS = "TOO_MANY_PARTS", 400, "more multipart parts than the API reads"
+    NO_FILE = "NO_FILE", 400, "a multipart upload without its file part"
+    EMPTY_UPLOAD = "EMPTY_UPLOAD", 400, "the upload has no bytes"
+
+    # sessions, uploads and media
+    SESSION_NOT_FOUND = "SESSION_NOT_FOUND", 404, "no session with that id in this org"
+    UPLOAD_NOT_FOUND = "UPLOAD_NOT_FOUND", 404, "no upload with that id in this org"
+    UPLOAD_IN_USE = "UPLOAD_IN_USE", 409, "the upload already has a session"
+    INVALID_SOURCE = "INVALID_SOURCE", 400, "not exactly one source, or an unknown identity source"
+    INVALID_URL = "INVALID_URL", 400, "not an http(s) URL with a host"
+    INVALID_NAME = "INVALID_NAME", 400, "a name is empty or too long"
+    INVALID_TAGS = "INVALID_TAGS", 400, "tags are not a JSON object or are too large"
+    NOT_READY = "NOT_READY", 409, "the session is not ingested (yet)"
+    SESSION_NOT_READY = (
+        "SESSION_NOT_READY",
+        409,
+        "the session is not an ingested video (faces, VMAF)",
+        "NOT_READY",
+    )
+    NO_VIDEO = "NO_VIDEO", 400, "the session has no video stream"
+    NO_AUDIO = "NO_AUDIO", 400, "the session has no audio stream"
+    MEDIA_NOT_FOUND = "MEDIA_NOT_FOUND", 404, "the session's media file is not available"
+    MEDIA_ERROR = "MEDIA_ERROR", 500, "ingested media could not be decoded"
+    VIDEO_TOO_LARGE = "VIDEO_TOO_LARGE", 422, "the video's pictures exceed the pixel limit"
+    SAME_SESSION = "SAME_SESSION", 400, "a session cannot be its own VMAF reference"
+
+    # labels and label-driven analyses
+    LABEL_NOT_FOUND = "LABEL_NOT_FOUND", 404, "no label with that id in this org"
+    LABEL_GROUP_NOT_FOUND = "LABEL_GROUP_NOT_FOUND", 404, "no label group with that id"
+    LABEL_GROUP_OTHER_SESSION = (
+        "LABEL_GROUP_OTHER_SESSION",
+        400,
+        "the label group belongs to another session",
+    )
+    NO_LABELS = "NO_LABELS", 400, "an empty list of labels"
+    TOO_MANY_LABELS = "TOO_MANY_LABELS", 400, "more labels than one call takes"
+    INVALID_TIME = "INVALID_TIME", 400, "a time is negative, not finite or malformed"
+    INVALID_TIME_RANGE = "INVALID_TIME_RANGE", 400, "an end time is before its start"
+    INVALID_VIDEO_BOX = "INVALID_VIDEO_BOX", 400, "videoBox is not a list of valid boxes"
+    INVALID_LABEL_TYPE = "INVALID_LABEL_TYPE", 400, "not lowercase letters, digits and dashes"
+    DATA_TOO_LARGE = "DATA_TOO_LARGE", 400, "a label's data is larger than allowed"
+    INVALID_DATA = "INVALID_DATA", 400, "a request label's data has the wrong shape"
+    INVALID_EDGE = "INVALID_EDGE", 400, "a keyframe edge other than start or end"
+    NOT_A_REQUEST_LABEL = "NOT_A_REQUEST_LABEL", 400, "the label requests no analysis"
+    UNKNOWN_ANALYSIS_KEY = "UNKNOWN_ANALYSIS_KEY", 400, "an analysis key the label type lacks"
+    INVALID_PARAMETER = "INVALID_PARAMETER", 400, "an unknown or invalid parameter"
+    INVALID_PARAM = (
+        "INVALID_PARAM",
+        400,
+        "an invalid REST query parameter (fps, audio, mode...)",
+        "INVALID_PARAMETER",
+    )
+    SCREEN_FREEZING_NEEDS_TAG = (
+        "SCREEN_FREEZING_NEEDS_TAG",
+        400,
+        "screen_freezing asked for without the session tag enabling it",
+    )
+    INVALID_MAX_POINTS = "INVALID_MAX_POINTS", 400, "maxPoints outside its range"
+
+    # paging
+    INVALID_PAGE = "INVALID_PAGE", 400, "first outside its range"
+    INVALID_CURSOR = "INVALID_CURSOR", 400, "after is not a cursor from this API"
+
+    # frames, clips and overlays
+    INVALID_FRAME = "INVALID_FRAME", 400, "a frame number outside the video or malformed"
+    INVALID_FRAME_RANGE = "INVALID_FRAME_RANGE", 400, "end before start, or start past the end"
+    INVALID_CROP = "INVALID_CROP", 400, "crop needs x, y, w and h, with w and h positive"
+    MISSING_RANGE = "MISSING_RANGE", 400, "a clip needs a frame or a time range"
+    RANGE_NOT_SATISFIABLE = "RANGE_NOT_SATISFIABLE", 416, "the byte range is outside the file"
+    CHUNK_NOT_FOUND = "CHUNK_NOT_FOUND", 404, "no chunk with that id in this file"
+
+    # faces and identities
+    TRACE_NOT_FOUND = (
+        "TRACE_NOT_FOUND",
+        404,
+        "no face trace with that id in this session (400 when the id is no number)",
+    )
+    STRANGER_NOT_FOUND = (
+        "STRANGER_NOT_FOUND",
+        404,
+        "no stranger with that id in this session (400 when the id is no number)",
+    )
+    IDENTITY_NOT_FOUND = "IDENTITY_NOT_FOUND", 404, "no identity with that id in this org"
+    SAME_IDENTITY = "SAME_IDENTITY", 400, "an identity cannot be merged into itself"
+    INVALID_IMAGE = "INVALID_IMAGE", 400, "an image that cannot be decoded or holds no face"
+    TOO_MANY_IMAGES = "TOO_MANY_IMAGES", 400, "more gallery images than one identity takes"
+    IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE", 400, "an image above the byte or pixel limit"
+    INVALID_EXTERNAL_ID = "INVALID_EXTERNAL_ID", 400, "externalId is too long"
+    INVALID_MIN_FRAMES = "INVALID_MIN_FRAMES", 400, "minFrames below 1"
+    INVALID_MAX_HOPS = "INVALID_MAX_HOPS", 400, "maxHops outside its range"
+    MODEL_UNAVAILABLE = "MODEL_UNAVAILABLE", 503, "a face model file is missing or corrupt"
+    NO_FACE = "NO_FACE", 404, "no detected face for what was asked"
+    NO_FACES = "NO_FACES", 404, "no face was found in the whole video", "NO_FACE"
+    NO_COOCCURRENCE = "NO_COOCCURRENCE", 404, "the two identities never appear together"
+
+    # outbound fetches (URL ingest, media proxy)
+    URL_FORBIDDEN = "URL_FORBIDDEN", 403, "the URL's host or address may not be fetched"
+    UPSTREAM_ERROR = "UPSTREAM_ERROR", 502, "the remote server failed or refused"
+    UPSTREAM_TOO_LARGE = "UPSTREAM_TOO_LARGE", 502, "the remote file exceeds the size limit"
+    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT", 504, "the remote server answered too slowly"
+    NOT_AN_IMAGE = "NOT_AN_IMAGE", 502, "the proxied file is not an image"
