@@ -18,7 +18,7 @@ from graph.sessions import SessionStatus
 from graph.state import AppState
 from workers.progress import report, request
 from workers.registry import CHUNKS_KEY as CHUNKS_KEY
-from workers.runner import Failed, run_in_pool
+from workers.runner import Failed, run_for_key
 
 
 def chunks_job_id(session_id: str) -> str:
@@ -60,19 +60,14 @@ async def detect_chunks(ctx: dict[str, Any], *, session_id: str) -> str:
         expected_frames=session.frame_count,
     )
 
-    async def fail(message: str) -> None:
-        await report(state, session_id, CHUNKS_KEY, AnalysisState.ERROR, message=message)
-
-    async def progress(fraction: float) -> None:
-        await report(state, session_id, CHUNKS_KEY, AnalysisState.RUNNING, progress=fraction)
-
-    scan: ShotScan | Failed = await run_in_pool(
+    scan: ShotScan | Failed = await run_for_key(
         ctx,
+        state,
+        session_id,
+        CHUNKS_KEY,
         detect,
-        fail=fail,
         internal="internal error while detecting shots; see the worker log",
         context=f"shot detection of session {session_id}",
-        on_progress=progress,
     )
     if isinstance(scan, Failed):
         return str(scan)

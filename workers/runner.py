@@ -25,6 +25,9 @@ from multiprocessing.managers import SyncManager
 from typing import Any, TypeVar
 
 from analysis.errors import MediaError, ModelError
+from graph.analyses import AnalysisState
+from graph.state import AppState
+from workers.progress import report
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -156,4 +159,28 @@ async def run_in_pool(
         internal=internal,
         context=context,
         expected=expected,
+    )
+
+
+async def run_for_key(
+    ctx: dict[str, Any],
+    state: AppState,
+    session_id: str,
+    key: str,
+    work: Callable[..., T],
+    *,
+    internal: str,
+    context: str,
+) -> T | Failed:
+    """:func:`run_in_pool` for a session-level job: its progress and its failure are reported
+    on the session's ``key`` analysis."""
+
+    async def fail(message: str) -> None:
+        await report(state, session_id, key, AnalysisState.ERROR, message=message)
+
+    async def progress(fraction: float) -> None:
+        await report(state, session_id, key, AnalysisState.RUNNING, progress=fraction)
+
+    return await run_in_pool(
+        ctx, work, fail=fail, internal=internal, context=context, on_progress=progress
     )

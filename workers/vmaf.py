@@ -21,7 +21,7 @@ from graph.state import AppState
 from workers.progress import record_result, report, request
 from workers.registry import VMAF_KEY as VMAF_KEY
 from workers.request_job import stored_series
-from workers.runner import Failed, run_in_pool
+from workers.runner import Failed, run_for_key
 
 VMAF_SOURCE = "vmaf"
 VMAF_TAG = "vmaf"
@@ -87,19 +87,14 @@ async def vmaf(
         size_limit_mib=settings.vmaf_reference_limit_mib,
     )
 
-    async def fail(message: str) -> None:
-        await report(state, session_id, VMAF_KEY, AnalysisState.ERROR, message=message)
-
-    async def progress(fraction: float) -> None:
-        await report(state, session_id, VMAF_KEY, AnalysisState.RUNNING, progress=fraction)
-
-    scores: VmafScores | Failed = await run_in_pool(
+    scores: VmafScores | Failed = await run_for_key(
         ctx,
+        state,
+        session_id,
+        VMAF_KEY,
         work,
-        fail=fail,
         internal="internal error while computing VMAF; see the worker log",
         context=f"VMAF of session {session_id}",
-        on_progress=progress,
     )
     if isinstance(scores, Failed):
         return str(scores)
