@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 DEMO_ARGS ?= $(if $(filter true,$(CI)),--once,)
 PYTEST_ARGS ?=
 
-.PHONY: install lint format typecheck schema schema-check test test-fast bench demo up clean
+.PHONY: install lint format typecheck schema schema-check test test-fast bench demo up clean neo4j
 
 install:
 	@scripts/setup.sh
@@ -27,15 +27,24 @@ schema-check: install
 	@$(PY) -m api.cli schema | diff -u schema.graphql - \
 	  || (echo "schema.graphql is out of date: run 'make schema'" >&2; exit 1)
 
-test: install lint typecheck schema-check
+# Everything once on FalkorDB, then every test that touches the graph again on an embedded Neo4j
+# (tests marked graph_stores, like the contract suite, cover both stores in the first pass).
+NEO4J_PASS_ARGS ?= -m "stack and not graph_stores"
+test: install lint typecheck schema-check neo4j
 	$(PY) -m pytest $(PYTEST_ARGS)
+	REELGRAPH_TEST_GRAPH=neo4j $(PY) -m pytest $(NEO4J_PASS_ARGS) $(PYTEST_ARGS)
+
+# Neo4j 5.26's jars from Maven Central into ~/.cache/reelgraph/neo4j (once per machine)
+neo4j:
+	@scripts/neo4j.sh fetch
 
 # Pure analysis and unit tests: no embedded stack, no multi-second media checks (under a minute).
 test-fast: install
 	$(PY) -m pytest -m "not stack and not slow" $(PYTEST_ARGS)
 
-bench: install
+bench: install neo4j
 	$(PY) benchmarks/bench_graphql_labels.py
+	$(PY) benchmarks/bench_neo4j_server.py
 	$(PY) benchmarks/bench_range_streaming.py
 	$(PY) benchmarks/bench_face_trace.py
 	$(PY) benchmarks/bench_thumbnails.py

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from api.asgi_errors import StoreOutageMiddleware
 from api.auth_middleware import AuthMiddleware
 from api.graphql.limits import QueryLimits
 from api.graphql.schema import build_schema
@@ -32,12 +33,14 @@ from graph.state import AppState
 
 
 async def healthz(request: Request) -> JSONResponse:
+    """200 when every component answers; else 503 naming the ones that do not."""
     components = await component_health(request.app.state.reelgraph)
-    ok = all(components.values())
-    return JSONResponse(
-        {"status": "ok" if ok else "degraded", "components": components},
-        status_code=200 if ok else 503,
-    )
+    unavailable = [name for name, ok in components.items() if not ok]
+    body: dict[str, object] = {"status": "degraded" if unavailable else "ok"}
+    body["components"] = components
+    if unavailable:
+        body["unavailable"] = unavailable
+    return JSONResponse(body, status_code=503 if unavailable else 200)
 
 
 def _file_routes() -> list[Route]:
@@ -96,6 +99,8 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         ],
         # unstorable strings in a path or query are refused before anything reads them
         middleware=[
+            # a store that is down or restarting: 503 STORE_UNAVAILABLE naming it, from anywhere
+            Middleware(StoreOutageMiddleware),
             # slow bodies get 408 whoever reads them (auth peeks at login bodies)
             Middleware(
                 BodyReadTimeoutMiddleware,

@@ -1,4 +1,5 @@
-"""The ``reelgraph`` command: up, demo, apikey create|list|revoke, token create, schema."""
+"""The ``reelgraph`` command: up, api, worker, demo, apikey create|list|revoke, token create,
+schema."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from graph.errors import ReelgraphError
+from graph.errors import ReelgraphError, StackError
 from graph.file_modes import apply_private_umask
 from graph.orgs import ApiKey
 from graph.settings import Settings, load_settings
@@ -30,6 +31,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["host"] = args.host
     if getattr(args, "port", None) is not None:
         overrides["port"] = args.port
+    if getattr(args, "graph", None):
+        overrides["graph_store"] = args.graph
     return load_settings(**overrides)
 
 
@@ -37,6 +40,33 @@ def cmd_up(args: argparse.Namespace) -> None:
     from api.server import serve
 
     asyncio.run(serve(_settings(args)))
+
+
+def _external_settings(args: argparse.Namespace, command: str) -> Settings:
+    """The settings of a process that runs against servers named in the environment."""
+    settings = _settings(args)
+    named = {"DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url}
+    if settings.graph_store == "neo4j":
+        named["NEO4J_URI"] = settings.neo4j_uri
+    missing = [name for name, value in named.items() if not value]
+    if missing:
+        raise StackError(
+            f"`reelgraph {command}` runs against your servers: set {', '.join(missing)} "
+            "(or run `reelgraph up` for embedded ones)"
+        )
+    return settings
+
+
+def cmd_api(args: argparse.Namespace) -> None:
+    from api.server import serve_api
+
+    asyncio.run(serve_api(_external_settings(args, "api")))
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from workers.worker_process import run_worker
+
+    asyncio.run(run_worker(_external_settings(args, "worker")))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -122,16 +152,38 @@ def build_parser() -> argparse.ArgumentParser:
     def data_dir(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", help="data directory (REELGRAPH_DATA_DIR, ./.reelgraph)")
 
+    def graph_choice(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--graph",
+            choices=("falkordb", "neo4j"),
+            help="embedded graph store (REELGRAPH_GRAPH, falkordb); NEO4J_URI overrides it",
+        )
+
     up = sub.add_parser("up", help="start the embedded stack, the API and a worker")
     data_dir(up)
     up.add_argument("--host", help="listen address (REELGRAPH_HOST, 127.0.0.1)")
     up.add_argument("--port", type=int, help="listen port (REELGRAPH_PORT, 8080)")
+    graph_choice(up)
     up.set_defaults(func=cmd_up)
+
+    api = sub.add_parser(
+        "api",
+        help="serve the API alone on your servers (NEO4J_URI, DATABASE_URL, REDIS_URL)",
+    )
+    api.add_argument("--host", help="listen address (REELGRAPH_HOST, 127.0.0.1)")
+    api.add_argument("--port", type=int, help="listen port (REELGRAPH_PORT, 8080)")
+    api.set_defaults(func=cmd_api)
+
+    worker = sub.add_parser(
+        "worker", help="run jobs from REDIS_URL's queue on your servers (run as many as you like)"
+    )
+    worker.set_defaults(func=cmd_worker)
 
     demo = sub.add_parser("demo", help="bring the stack up, ingest a sample video, label it")
     data_dir(demo)
     demo.add_argument("--host")
     demo.add_argument("--port", type=int)
+    graph_choice(demo)
     demo.add_argument("--once", action="store_true", help="exit after printing the results")
     demo.set_defaults(func=cmd_demo)
 

@@ -1,4 +1,5 @@
-"""Run the whole service in one command: embedded stack, arq worker process, API on uvicorn."""
+"""Run the service: the API on uvicorn against given servers (``reelgraph api``), or everything
+in one command (``reelgraph up``: embedded stack, a ``reelgraph worker`` process and the API)."""
 
 from __future__ import annotations
 
@@ -70,18 +71,48 @@ def worker_env(settings: Settings) -> dict[str, str]:
     )
     if settings.media_root is not None:
         env["REELGRAPH_MEDIA_ROOT"] = str(settings.media_root)
+    if settings.neo4j_uri:
+        env.update(
+            NEO4J_URI=settings.neo4j_uri,
+            NEO4J_USER=settings.neo4j_user,
+            NEO4J_PASSWORD=settings.neo4j_password,
+        )
     return env
 
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
-    """The arq worker as a child process that dies with us."""
+    """``reelgraph worker`` as a child process that dies with us."""
     return processes.spawn(
-        [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"],
+        [sys.executable, "-m", "api.cli", "worker"],
         component="worker",
         log_path=settings.data_dir / "logs" / "worker.log",
         cwd=Path(__file__).resolve().parent.parent,
         env=worker_env(settings),
     )
+
+
+def api_server(settings: Settings) -> uvicorn.Server:
+    """uvicorn serving the app on ``settings``' host and port; stops on SIGINT/SIGTERM."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+        # the protocol's own per-message limit; the view refuses larger ones too
+        ws_max_size=settings.graphql_max_body_bytes,
+    )
+    omit_graphql_query_strings()  # after uvicorn.Config has configured logging
+    return _Server(config)
+
+
+async def serve_api(settings: Settings) -> None:
+    """Serve the API alone, on the servers the settings name, until Ctrl-C/SIGTERM."""
+    check_port_free(settings.host, settings.port)
+    try:
+        await api_server(settings).serve()
+    except SystemExit as exc:  # uvicorn exits this way when the app fails to start
+        raise StackError("the API failed to start; see the messages above") from exc
 
 
 async def serve(
@@ -94,17 +125,7 @@ async def serve(
     try:
         settings = stack.settings
         worker = start_worker(settings)
-        config = uvicorn.Config(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-            lifespan="on",
-            # the protocol's own per-message limit; the view refuses larger ones too
-            ws_max_size=settings.graphql_max_body_bytes,
-        )
-        omit_graphql_query_strings()  # after uvicorn.Config has configured logging
-        server = _Server(config)
+        server = api_server(settings)
         serving = asyncio.create_task(server.serve())
         if after_start is not None:
             while not server.started:

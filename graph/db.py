@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
+from typing import Any
 
 import asyncpg
 
 from graph.errors import StackError
+from graph.outages import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -15,14 +17,47 @@ log = logging.getLogger(__name__)
 _MIGRATION_LOCK_KEY = 0x7265656C
 
 
-async def open_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    """Create the process's pool; a clear StackError when the server cannot be reached."""
+async def open_pool(
+    dsn: str,
+    *,
+    max_size: int = 10,
+    connect_timeout_s: float = 5.0,
+    command_timeout_s: float | None = None,
+) -> asyncpg.Pool:
+    """Create the process's pool; a clear StackError when the server cannot be reached.
+
+    A connection the pool opens later, while the server is down or restarting, fails within
+    ``connect_timeout_s`` as :class:`StoreUnavailable`; the pool replaces broken connections,
+    so the first request after the server is back succeeds. The pool keeps no floor of open
+    connections: asyncpg would redial through an outage, logging a traceback each time.
+    """
     try:
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
+        pool = await asyncpg.create_pool(
+            dsn,
+            min_size=0,
+            max_size=max_size,
+            connect=_connect,
+            timeout=connect_timeout_s,
+            command_timeout=command_timeout_s,
+        )
     except (OSError, asyncpg.PostgresError) as exc:
         raise StackError(f"cannot connect to PostgreSQL: {exc}") from exc
     assert pool is not None
+    try:
+        await pool.fetchval("SELECT 1")  # a wrong DSN or a server that is down fails here
+    except (OSError, asyncpg.PostgresError, StoreUnavailable) as exc:
+        await pool.close()
+        reason = exc.__cause__ if isinstance(exc, StoreUnavailable) else exc
+        raise StackError(f"cannot connect to PostgreSQL: {reason}") from exc
     return pool
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """``asyncpg.connect`` whose failures to reach the server are typed as an outage."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (OSError, TimeoutError, asyncpg.CannotConnectNowError) as exc:
+        raise StoreUnavailable("postgres") from exc
 
 
 def migration_files() -> list[tuple[int, str, str]]:

@@ -50,6 +50,12 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN", 403, "the key lacks the scope the operation needs"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE", 413, "the upload is larger than the configured limit"
     STACK_ERROR = "STACK_ERROR", 503, "an embedded server could not be started or reached"
+    STORE_UNAVAILABLE = (
+        "STORE_UNAVAILABLE",
+        503,
+        "the graph store, PostgreSQL or Redis is unreachable for now (`extensions.component` "
+        "names it: `graph`, `postgres`, `redis`); retry shortly",
+    )
     GRAPHQL_VALIDATION_FAILED = (
         "GRAPHQL_VALIDATION_FAILED",
         400,

@@ -67,3 +67,14 @@ def open_log(path: Path) -> BinaryIO:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, LOG_FILE_MODE)
     _drop_world_bits(fd)
     return os.fdopen(fd, "ab")
+
+
+def write_private_text(path: Path, text: str) -> Path:
+    """Replace ``path`` atomically with ``text``, readable by the owner only (0600)."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return path

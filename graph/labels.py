@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graph.backend import GraphBackend
-from graph.ids import from_json, to_json
+from graph.ids import from_json, now_s, to_json
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,15 @@ _ADD = "MATCH (s:Session {id: $session_id})" + _WRITE_ROWS
 _GET = "MATCH (l:Label {id: $id, org_id: $org_id}) RETURN l {.*} AS l"
 _GET_ANY = "MATCH (l:Label {id: $id}) RETURN l {.*} AS l"
 # A request's results are replaced whole: its earlier result labels go in the same statement.
+# Writing the session first takes its write lock (Neo4j holds it to commit), so two runs of one
+# request (a retry racing a worker presumed dead) replace each other instead of both adding:
+# the second one's OPTIONAL MATCH sees the first one's committed labels. FalkorDB runs one
+# statement at a time anyway.
 _REPLACE_RESULTS = (
     """
 MATCH (s:Session {id: $session_id})
+SET s.results_written_at = $now
+WITH s
 OPTIONAL MATCH (old:Label {source_label_id: $source_label_id})
 DETACH DELETE old
 WITH DISTINCT s"""
@@ -155,7 +161,12 @@ class LabelStore:
         rows = [label_row(label) for label in labels]
         result = await self.graph.run(
             _REPLACE_RESULTS,
-            {"session_id": session_id, "source_label_id": source_label_id, "rows": rows},
+            {
+                "session_id": session_id,
+                "source_label_id": source_label_id,
+                "rows": rows,
+                "now": now_s(),
+            },
         )
         return int(result[0]["written"]) if result else 0
 

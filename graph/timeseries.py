@@ -37,6 +37,9 @@ _DROP_EMPTY_SERIES = """
 DELETE FROM ts_series s WHERE s.session_id = $1 AND s.key = ANY($2::text[])
 AND NOT EXISTS (SELECT 1 FROM ts_points p WHERE p.session_id = s.session_id AND p.key = s.key)
 """
+# Two runs of one source replacing at once (a retry racing a worker presumed dead) take turns:
+# under read committed the second DELETE would not see the first one's uncommitted points.
+_LOCK_SOURCE = "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"
 _DELETE_SOURCE = """
 WITH gone AS (
     DELETE FROM ts_points WHERE session_id = $1 AND source_id = $2 RETURNING key
@@ -84,6 +87,7 @@ class TimeSeriesStore:
             for t, v in zip(s.t_ms, s.values, strict=True)
         ]
         async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(_LOCK_SOURCE, session_id, source_id)
             deleted = await conn.fetch(_DELETE_SOURCE, session_id, source_id)
             infos = [s.info for s in series]
             await conn.executemany(

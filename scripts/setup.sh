@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent set-up: system packages (ffmpeg) when missing and permitted, the venv, Python deps.
+# Idempotent set-up: system packages (ffmpeg; redis-server and postgresql for the
+# production-shape tests) when missing and permitted, the venv, Python deps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,16 +10,27 @@ VENV=${VENV:-.venv}
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
-if [ ${#need_apt[@]} -gt 0 ]; then
+# the production-shape tests (tests/production) run Debian's own servers, as compose does
+server_apt=()
+command -v redis-server >/dev/null 2>&1 || server_apt+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || server_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ] || [ ${#server_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null; then
-    echo "setup: ffmpeg is missing and cannot be installed here; install ffmpeg (5.1+) and re-run" >&2
-    exit 1
+    if [ ${#need_apt[@]} -gt 0 ]; then
+      echo "setup: ffmpeg is missing and cannot be installed here; install ffmpeg (5.1+) and re-run" >&2
+      exit 1
+    fi
+    if [ ${#server_apt[@]} -gt 0 ]; then
+      echo "setup: ${server_apt[*]} missing and cannot be installed here; tests/production needs them" >&2
+    fi
+  else
+    mapfile -t packages < <(printf '%s\n' "${need_apt[@]}" "${server_apt[@]}" | sort -u)
+    echo "setup: installing ${packages[*]} with apt-get"
+    $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null 2>&1 || {
+      $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null
+    }
   fi
-  echo "setup: installing ${need_apt[*]} with apt-get"
-  $SUDO apt-get install -y -q --no-install-recommends ffmpeg >/dev/null 2>&1 || {
-    $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends ffmpeg >/dev/null
-  }
 fi
 
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
@@ -40,4 +52,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 "$VENV/bin/python" scripts/fetch_models.py
+if [ "${WITH_NEO4J:-}" = 1 ]; then
+  scripts/neo4j.sh fetch   # Neo4j's jars for `reelgraph up --graph neo4j` (make test fetches too)
+fi
 echo "setup: ready ($("$VENV/bin/python" --version), $(ffmpeg -version | head -1 | cut -d' ' -f1-3))"

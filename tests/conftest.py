@@ -7,6 +7,7 @@ themselves. ``make test-fast`` runs the rest: ``-m "not stack and not slow"``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -25,12 +26,15 @@ from graph.settings import Settings, load_settings
 from graph.state import AppState
 from tests.support.client import ApiClient
 from tests.support.media import MediaFactory
+from tests.support.paths import TEST_DATA_ROOT
 from tests.support.worker import run_worker_burst
 
-TEST_DATA_ROOT = Path(__file__).resolve().parent.parent / ".reelgraph-test"
+# `make test` runs the stack tests once per graph store: REELGRAPH_TEST_GRAPH=neo4j for Neo4j
+GRAPH_STORE_ENV = "REELGRAPH_TEST_GRAPH"
 MARKERS = {
     "stack": "uses the embedded stack (PostgreSQL, Redis, graph store) or starts servers",
     "slow": "takes seconds of media work on its own; left out of make test-fast",
+    "graph_stores": "picks its graph store(s) itself; not repeated on make test's Neo4j pass",
 }
 
 
@@ -55,6 +59,7 @@ def stack_settings() -> Iterator[Settings]:
     data_dir = TEST_DATA_ROOT / uuid.uuid4().hex[:12]
     settings = load_settings(
         data_dir=data_dir,
+        graph_store=os.environ.get(GRAPH_STORE_ENV, "falkordb"),
         url_allow_private=True,
         analysis_wait_max_s=60.0,
         # face tracing is opted into by the face tests (tests/faces), not run on every ingest

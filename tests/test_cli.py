@@ -11,12 +11,16 @@ import pytest
 
 from tests.support.cli import cli, free_port, graphql, start_up, stop, wait_healthy
 
-pytestmark = pytest.mark.stack  # `reelgraph up` starts its own servers
+# `reelgraph up` starts its own servers, on each graph store below
+pytestmark = [pytest.mark.stack, pytest.mark.graph_stores]
+# the servers `up` supervises besides the worker, per graph store (Neo4j's boot JVM and server)
+SERVERS = {"falkordb": {"redis-server", "postgres"}, "neo4j": {"redis-server", "postgres", "java"}}
 
 
-def test_up_apikey_stop_and_restart_keep_data(data_dir: Path) -> None:
+@pytest.mark.parametrize("graph", ["falkordb", "neo4j"])
+def test_up_apikey_stop_and_restart_keep_data(data_dir: Path, graph: str) -> None:
     port = free_port()
-    proc = start_up(data_dir, port)
+    proc = start_up(data_dir, port, graph)
     try:
         wait_healthy(port, proc)
         created = cli("apikey", "create", "--org", "acme", "--data-dir", str(data_dir))
@@ -40,12 +44,12 @@ def test_up_apikey_stop_and_restart_keep_data(data_dir: Path) -> None:
         children = stop(proc)
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     names = set(children.values())
-    assert {"redis-server", "postgres"} <= names and len(children) >= 3
+    assert SERVERS[graph] <= names and len(children) >= len(SERVERS[graph]) + 1
     time.sleep(0.5)
     alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert not alive, f"orphans left: {alive}"
 
-    proc = start_up(data_dir, port)
+    proc = start_up(data_dir, port, graph)
     try:
         wait_healthy(port, proc)
         found = graphql(

@@ -13,10 +13,9 @@ from typing import Any
 
 import cv2
 from arq import func
-from arq.connections import RedisSettings
 
 from graph.file_modes import apply_private_umask
-from graph.runtime import close_state, open_state
+from graph.runtime import close_state, open_state, redis_settings
 from graph.settings import Settings, load_settings
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
@@ -98,7 +97,7 @@ def worker_settings(settings: Settings | None = None) -> dict[str, Any]:
         "functions": job_functions(settings),
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://localhost:6379"),
+        "redis_settings": redis_settings(settings.redis_url or "redis://localhost:6379"),
         "max_jobs": settings.worker_max_jobs,
         "health_check_interval": 10,
     }

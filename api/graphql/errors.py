@@ -15,22 +15,32 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
 from graph.errors import ErrorCode, ReelgraphError
+from graph.outages import store_outage
 
 log = logging.getLogger(__name__)
 
 _OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 
 
-def is_expected(error: GraphQLError) -> bool:
-    """A failure the client caused or the API documents (syntax, validation, typed errors)."""
+def typed_error(error: GraphQLError) -> ReelgraphError | None:
+    """The typed error behind ``error``: raised as one, or a store's outage (a driver's)."""
     original = error.original_error
-    return original is None or isinstance(original, (GraphQLError, ReelgraphError))
+    if original is None or isinstance(original, ReelgraphError):
+        return original
+    return store_outage(original)
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """A failure the client caused or the API documents (syntax, validation, typed errors,
+    a store's outage)."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError) or typed_error(error) is not None
 
 
 def error_code(error: GraphQLError) -> str:
-    original = error.original_error
-    if isinstance(original, ReelgraphError):
-        return original.code
+    typed = typed_error(error)
+    if typed is not None:
+        return typed.code
     if not is_expected(error):
         return ErrorCode.INTERNAL_SERVER_ERROR
     code = (error.extensions or {}).get("code")
@@ -45,7 +55,9 @@ def _operation(context: ExecutionContext | None) -> str:
         kind = context.operation_type.value
     except RuntimeError:  # no document, or no operation of that name
         kind = "operation"
-    name = context.operation_name or "(anonymous)"
+    name = context.operation_name
+    if not name:
+        return f"{kind} (anonymous)"
     valid = isinstance(name, str) and _OPERATION_NAME.fullmatch(name)
     return f"{kind} {name if valid else '(invalid name)'}"
 
@@ -77,11 +89,11 @@ class TypedErrors(MaskErrors):
         return [self._typed(error) for error in errors]
 
     def _typed(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if isinstance(original, ReelgraphError):
-            extensions = {"code": original.code, **original.details}
+        typed = typed_error(error)
+        if typed is not None:
+            extensions = {"code": typed.code, **typed.details}
             return GraphQLError(
-                original.message,
+                typed.message,
                 nodes=error.nodes,
                 source=error.source,
                 positions=error.positions,

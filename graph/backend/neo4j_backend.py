@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from neo4j import AsyncGraphDatabase, RoutingControl
+from neo4j.exceptions import ClientError
 
 from graph.backend.base import GraphBackend, IndexSpec, Record
+
+# GQL statuses 01N50/01N51/01N52: "label / relationship type / property key does not exist".
+# Normal here (a label no node has yet, an optional property never set); deprecations and
+# other warnings still reach the log.
+_UNKNOWN_NAME_STATUSES = ("01N50", "01N51", "01N52")
+
+
+_ALREADY_INDEXED = frozenset(
+    {
+        "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "Neo.ClientError.Schema.IndexAlreadyExists",
+    }
+)
+
+
+class _UnknownNameHints(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        printed = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        status = getattr(getattr(printed, "notification", None), "gql_status", "")
+        return status not in _UNKNOWN_NAME_STATUSES
 
 
 class Neo4jBackend(GraphBackend):
@@ -17,7 +39,21 @@ class Neo4jBackend(GraphBackend):
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
         super().__init__()
-        self._driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
+        # the driver logs every statement with its parameters at DEBUG: user input and key
+        # hashes stay out of the logs whatever the root level is
+        logging.getLogger("neo4j").setLevel(logging.WARNING)
+        notifications = logging.getLogger("neo4j.notifications")
+        if not any(isinstance(f, _UnknownNameHints) for f in notifications.filters):
+            notifications.addFilter(_UnknownNameHints())
+        # a server that is down fails a statement within ~15 s (connect, then retries): the
+        # API answers STORE_UNAVAILABLE instead of hanging for the driver's 30-60 s defaults
+        self._driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=5.0,
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=5.0,
+        )
         self._database = database
 
     async def _run(self, query: str, params: dict[str, Any], *, read_only: bool) -> list[Record]:
@@ -45,11 +81,16 @@ class Neo4jBackend(GraphBackend):
     async def ensure_indexes(self, indexes: Sequence[IndexSpec]) -> None:
         for spec in indexes:
             name = f"rg_{spec.label.lower()}_{spec.prop.lower()}"
-            await self._run(
-                f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{spec.prop})",
-                {},
-                read_only=False,
-            )
+            try:
+                await self._run(
+                    f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{spec.prop})",
+                    {},
+                    read_only=False,
+                )
+            except ClientError as exc:
+                # the API and the workers start together: another process won the race
+                if exc.code not in _ALREADY_INDEXED:
+                    raise
 
     async def ping(self) -> bool:
         await self._driver.verify_connectivity()

@@ -70,11 +70,15 @@ class FalkorDBServer:
         timeout: float = 15.0,
         server_bin: Path | None = None,
         module: Path | None = None,
+        load_graph_module: bool = True,
     ) -> FalkorDBServer:
-        """Start (or restart on existing data) the server keeping its files in ``data_dir``."""
+        """Start (or restart on existing data) the server keeping its files in ``data_dir``;
+        without ``load_graph_module`` it is a plain Redis (the arq broker beside Neo4j)."""
         server_bin, module = _binaries(server_bin, module)
         data_dir = data_dir.absolute()
-        db_dir = processes.make_dir(data_dir / "falkordb", COMPONENT)
+        # a plain Redis keeps its own files: an AOF with graph keys needs the module to load
+        db_name = "falkordb" if load_graph_module else "redis"
+        db_dir = processes.make_dir(data_dir / db_name, COMPONENT)
         run_dir = processes.make_dir(data_dir / "run", COMPONENT)
         log_path = data_dir / "logs" / "falkordb.log"
         lock_fd = processes.lock_dir(db_dir, COMPONENT)
@@ -92,7 +96,7 @@ class FalkorDBServer:
                 "--unixsocket", socket_path,
                 "--unixsocketperm", "700",
                 "--dir", db_dir,
-                "--loadmodule", module,
+                *(("--loadmodule", module) if load_graph_module else ()),
                 "--appendonly", "yes",
                 "--appendfsync", "everysec",
                 "--save", "900 1",

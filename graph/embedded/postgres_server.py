@@ -45,12 +45,12 @@ def _bin_dir() -> Path:
     return bin_dir
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     # PGPORT, PGDATA, PGHOST... from the caller's environment would override our arguments
     return {k: v for k, v in os.environ.items() if not k.startswith("PG")}
 
 
-def _service_user() -> pwd.struct_passwd | None:
+def service_user() -> pwd.struct_passwd | None:
     """The unprivileged account to run as when we are root (PostgreSQL refuses root)."""
     if os.geteuid() != 0:
         return None
@@ -74,7 +74,7 @@ def _service_user() -> pwd.struct_passwd | None:
         ) from None
 
 
-def _hand_over(path: Path, user: pwd.struct_passwd, data_dir: Path) -> None:
+def hand_over(path: Path, user: pwd.struct_passwd, data_dir: Path) -> None:
     """Give ``path`` (recursively, if needed) to ``user`` and let it traverse every parent.
 
     Inside the data directory through the group (the directories join ``user``'s group and
@@ -110,7 +110,7 @@ def _running_postmaster(pgdata: Path) -> int | None:
     return pid if comm in {"postgres", "postmaster"} else None
 
 
-def _is_ready(pgdata: Path, pid: int) -> bool:
+def is_ready(pgdata: Path, pid: int) -> bool:
     try:
         lines = (pgdata / "postmaster.pid").read_text().splitlines()
     except OSError:
@@ -162,10 +162,10 @@ class PostgresServer:
                 raise StackError(
                     f"{COMPONENT}: socket {socket_dir / SOCKET_NAME} is already in use"
                 )
-            user = _service_user()
+            user = service_user()
             if user is not None:
-                _hand_over(pgdata, user, data_dir)
-                _hand_over(socket_dir, user, data_dir)
+                hand_over(pgdata, user, data_dir)
+                hand_over(socket_dir, user, data_dir)
             name, gid = (user.pw_name, user.pw_gid) if user else (None, None)
             if not (pgdata / "PG_VERSION").exists():
                 _initdb(bin_dir, pgdata, log_path, name, gid)
@@ -179,14 +179,14 @@ class PostgresServer:
                 log_path=log_path,
                 death_signal=signal.SIGINT,
                 cwd=pgdata,
-                env=_child_env(),
+                env=child_env(),
                 user=name,
                 group=gid,
             )
             started = proc
             processes.wait_ready(
                 proc,
-                lambda: _is_ready(pgdata, started.pid),
+                lambda: is_ready(pgdata, started.pid),
                 component=COMPONENT,
                 log_path=log_path,
                 timeout=timeout,
@@ -231,7 +231,7 @@ class PostgresServer:
                 capture_output=True,
                 text=True,
                 timeout=30,
-                env=_child_env(),
+                env=child_env(),
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -278,7 +278,7 @@ def _initdb(
         user=user,
         group=group,
         cwd=pgdata,
-        env=_child_env(),
+        env=child_env(),
     )
     try:
         code = proc.wait(120)

@@ -1,5 +1,8 @@
 """The embedded stack: FalkorDB (graph + arq broker) and PostgreSQL under one data directory.
 
+With ``REELGRAPH_GRAPH=neo4j`` (``reelgraph up --graph neo4j``) the graph is an embedded Neo4j
+instead, and the same redis-server runs without the graph module as the arq broker.
+
 Servers named by ``NEO4J_URI`` / ``DATABASE_URL`` / ``REDIS_URL`` are used instead of starting
 the embedded ones. The URLs of the running stack are written to ``run/stack.json`` so that
 commands run beside it (``reelgraph apikey create``) find it.
@@ -14,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.embedded.falkordb_server import FalkorDBServer
+from graph.embedded.neo4j_server import Neo4jServer
 from graph.embedded.postgres_server import PostgresServer
 from graph.errors import StackError
-from graph.file_modes import make_data_dir, make_private_dir
+from graph.file_modes import make_data_dir, make_private_dir, write_private_text
 from graph.settings import Settings
 
 STATE_FILE = "stack.json"
@@ -27,6 +31,7 @@ class EmbeddedStack:
     settings: Settings
     falkordb: FalkorDBServer | None = None
     postgres: PostgresServer | None = None
+    neo4j: Neo4jServer | None = None
     state_file: Path | None = field(default=None)
 
     def stop(self) -> None:
@@ -39,6 +44,9 @@ class EmbeddedStack:
         if self.falkordb is not None:
             self.falkordb.stop()
             self.falkordb = None
+        if self.neo4j is not None:
+            self.neo4j.stop()
+            self.neo4j = None
 
 
 def check_data_dir(data_dir: Path) -> Path:
@@ -53,15 +61,33 @@ def check_data_dir(data_dir: Path) -> Path:
     return data_dir.absolute()
 
 
+GRAPH_STORES = ("falkordb", "neo4j")
+
+
 def start_stack(settings: Settings) -> EmbeddedStack:
     """Start the embedded servers that no URL replaces; settings gain the URLs to reach them."""
+    if settings.graph_store not in GRAPH_STORES and not settings.neo4j_uri:
+        raise StackError(
+            f"unknown graph store {settings.graph_store!r}: REELGRAPH_GRAPH is falkordb or neo4j"
+        )
     data_dir = check_data_dir(settings.data_dir)
     stack = EmbeddedStack(settings=settings.with_overrides(data_dir=data_dir))
+    overrides: dict[str, object] = {}
     try:
+        if settings.uses_neo4j and not settings.neo4j_uri:
+            stack.neo4j = Neo4jServer.start(data_dir / "neo4j", lib_dir=settings.neo4j_lib_dir)
+            overrides.update(
+                neo4j_uri=stack.neo4j.uri,
+                neo4j_user=stack.neo4j.user,
+                neo4j_password=stack.neo4j.password,
+            )
         redis_url = settings.redis_url
         if not redis_url:
             stack.falkordb = FalkorDBServer.start(
-                data_dir, server_bin=settings.falkordb_server_bin, module=settings.falkordb_module
+                data_dir,
+                server_bin=settings.falkordb_server_bin,
+                module=settings.falkordb_module,
+                load_graph_module=not settings.uses_neo4j,
             )
             redis_url = stack.falkordb.url
         database_url = settings.database_url
@@ -71,7 +97,9 @@ def start_stack(settings: Settings) -> EmbeddedStack:
     except BaseException:
         stack.stop()
         raise
-    stack.settings = stack.settings.with_overrides(redis_url=redis_url, database_url=database_url)
+    stack.settings = stack.settings.with_overrides(
+        redis_url=redis_url, database_url=database_url, **overrides
+    )
     stack.state_file = write_state(stack.settings)
     return stack
 
@@ -79,8 +107,8 @@ def start_stack(settings: Settings) -> EmbeddedStack:
 def write_state(settings: Settings) -> Path:
     run_dir = make_private_dir(settings.run_dir)
     path = run_dir / STATE_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(
+    return write_private_text(
+        path,
         json.dumps(
             {
                 "pid": os.getpid(),
@@ -89,11 +117,8 @@ def write_state(settings: Settings) -> Path:
                 "neo4j_uri": settings.neo4j_uri,
                 "api": f"http://{settings.host}:{settings.port}",
             }
-        )
+        ),
     )
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
-    return path
 
 
 def read_state(settings: Settings) -> Settings:
@@ -111,8 +136,15 @@ def read_state(settings: Settings) -> Settings:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         if pid:
             os.kill(pid, 0)
-            return settings.with_overrides(
+            found = settings.with_overrides(
                 redis_url=settings.redis_url or state["redis_url"],
                 database_url=settings.database_url or state["database_url"],
             )
+            embedded_neo4j = settings.data_dir / "neo4j" / "password"
+            if state.get("neo4j_uri") and not settings.neo4j_uri and embedded_neo4j.is_file():
+                found = found.with_overrides(
+                    neo4j_uri=state["neo4j_uri"],
+                    neo4j_password=embedded_neo4j.read_text().strip(),
+                )
+            return found
     raise StackError(f"the stack recorded in {path} is not running (start `reelgraph up`)")

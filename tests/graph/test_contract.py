@@ -1,14 +1,17 @@
 """Graph contract suite: every graph operation through the backend interface.
 
-It runs on FalkorDB (the embedded store) always, and on Neo4j whenever NEO4J_URI is set
-(docker compose, or a CI with a Neo4j service); both must give the same answers.
+Every test runs on FalkorDB and on Neo4j (a server of the suite's own, from the jars
+``scripts/neo4j.sh fetch`` caches, or the one ``NEO4J_URI`` names); both must give the same
+answers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
@@ -16,41 +19,56 @@ import pytest
 from graph.analyses import AnalysisState, AnalysisStore
 from graph.backend import GraphBackend
 from graph.backend.falkordb_backend import FalkorDBBackend
+from graph.embedded.falkordb_server import FalkorDBServer
+from graph.embedded.neo4j_server import Neo4jServer
 from graph.ids import new_id, now_s
 from graph.indexes import GRAPH_INDEXES, apply_graph_indexes
 from graph.labels import Label, LabelStore
 from graph.orgs import OrgStore
 from graph.sessions import SessionStatus, SessionStore
 from graph.settings import Settings
+from tests.support.paths import TEST_DATA_ROOT
 
-NEO4J_URI = os.environ.get("NEO4J_URI")
+pytestmark = pytest.mark.graph_stores
 
 
-@pytest.fixture(
-    params=[
-        "falkordb",
-        pytest.param(
-            "neo4j",
-            marks=pytest.mark.skipif(not NEO4J_URI, reason="set NEO4J_URI to run on Neo4j"),
-        ),
-    ]
-)
+@pytest.fixture(scope="session")
+def contract_falkordb_url(stack_settings: Settings) -> Iterator[str]:
+    """The stack's FalkorDB, or one of its own when the stack runs on Neo4j (plain Redis)."""
+    if not stack_settings.uses_neo4j:
+        assert stack_settings.redis_url
+        yield stack_settings.redis_url
+        return
+    data_dir = TEST_DATA_ROOT / f"contract-falkordb-{uuid.uuid4().hex[:8]}"
+    with FalkorDBServer.start(data_dir) as server:
+        yield server.url
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def contract_neo4j() -> Iterator[tuple[str, str, str]]:
+    """A Neo4j of the suite's own (it deletes everything between tests), or ``NEO4J_URI``'s."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    home = TEST_DATA_ROOT / f"contract-neo4j-{uuid.uuid4().hex[:8]}"
+    with Neo4jServer.start(home) as server:
+        yield server.uri, server.user, server.password
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(params=["falkordb", "neo4j"])
 async def backend(
-    request: pytest.FixtureRequest, stack_settings: Settings
+    request: pytest.FixtureRequest, contract_falkordb_url: str
 ) -> AsyncIterator[GraphBackend]:
     graph: GraphBackend
     if request.param == "falkordb":
-        assert stack_settings.redis_url
-        graph = FalkorDBBackend(stack_settings.redis_url, f"contract_{uuid.uuid4().hex[:8]}")
+        graph = FalkorDBBackend(contract_falkordb_url, f"contract_{uuid.uuid4().hex[:8]}")
     else:
         from graph.backend.neo4j_backend import Neo4jBackend
 
-        assert NEO4J_URI
-        graph = Neo4jBackend(
-            NEO4J_URI,
-            os.environ.get("NEO4J_USER", "neo4j"),
-            os.environ.get("NEO4J_PASSWORD", "neo4j"),
-        )
+        graph = Neo4jBackend(*request.getfixturevalue("contract_neo4j"))
     await graph.drop_all()
     await apply_graph_indexes(graph)
     try:
@@ -164,6 +182,30 @@ async def test_labels_batch_groups_update_delete(backend: GraphBackend) -> None:
     assert await sessions.delete("s1", "org-1")
     assert await labels.count("s1") == 0
     assert await labels.group_labels(group, "org-1") is None
+
+
+async def test_concurrent_result_replacements_leave_one_set(backend: GraphBackend) -> None:
+    """Two runs of one request writing at once (a retry racing a worker presumed dead): the
+    results are one run's, never both (Neo4j runs the statements in concurrent transactions)."""
+    sessions, labels = SessionStore(backend), LabelStore(backend)
+    await _session(sessions, "s1")
+    request = _label("s1", new_id(), 0)
+    await labels.add_many("s1", [request])
+
+    def results(run: int) -> list[Label]:
+        return [
+            _label("s1", request.label_group_id, i, source_label_id=request.id, name=f"run {run}")
+            for i in range(20)
+        ]
+
+    for _ in range(5):
+        await asyncio.gather(
+            *(labels.replace_results("s1", request.id, results(r)) for r in (1, 2))
+        )
+        found = await labels.group_labels(request.label_group_id, "org-1")
+        assert found is not None
+        written = [lab for lab in found[1] if lab.source_label_id == request.id]
+        assert len(written) == 20 and len({lab.name for lab in written}) == 1
 
 
 async def test_analyses(backend: GraphBackend) -> None:

@@ -26,7 +26,8 @@ from graph.embedded.falkordb_server import FalkorDBServer
 from graph.embedded.postgres_server import PostgresServer
 from graph.errors import StackError
 
-pytestmark = pytest.mark.stack  # each test starts its own servers
+# each test starts FalkorDB or PostgreSQL servers of its own: nothing the Neo4j pass would change
+pytestmark = [pytest.mark.stack, pytest.mark.graph_stores]
 REPO = Path(__file__).resolve().parents[2]
 
 

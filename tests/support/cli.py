@@ -42,9 +42,10 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def start_up(data_dir: Path, port: int) -> subprocess.Popen[str]:
+def start_up(data_dir: Path, port: int, graph: str = "falkordb") -> subprocess.Popen[str]:
+    argv = ["up", "--data-dir", str(data_dir), "--port", str(port), "--graph", graph]
     return subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "up", "--data-dir", str(data_dir), "--port", str(port)],
+        [sys.executable, "-m", "api.cli", *argv],
         cwd=ROOT,
         text=True,
         stdout=subprocess.DEVNULL,
@@ -53,7 +54,7 @@ def start_up(data_dir: Path, port: int) -> subprocess.Popen[str]:
     )
 
 
-def wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+def wait_healthy(port: int, proc: subprocess.Popen[str], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
@@ -70,7 +71,7 @@ def stop(proc: subprocess.Popen[str]) -> dict[psutil.Process, str]:
     """SIGTERM `up`; returns the children it had (with names), to check they are gone."""
     children = {c: c.name() for c in psutil.Process(proc.pid).children(recursive=True)}
     proc.send_signal(signal.SIGTERM)
-    proc.wait(60)
+    proc.wait(120)
     return children
 
 
