@@ -20,8 +20,10 @@ from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
 from api.input_middleware import InputStringsMiddleware
 from api.playground import STATIC_DIR
 from api.request_body import BodyReadTimeoutMiddleware, UploadSizeLimitMiddleware
-from api.rest import face_json, frames
+from api.rest import audio_jobs, face_json, frames
+from api.rest.audio_stream import audio_stream
 from api.rest.files import upload_file
+from api.rest.jwks import jwks
 from api.rest.label_keyframes import label_keyframe_jpeg
 from api.rest.media_proxy import media_proxy
 from api.rest.video import stream_video
@@ -84,18 +86,25 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             Mount(PLAYGROUND_STATIC, StaticFiles(directory=STATIC_DIR)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/api/v1/files", upload_file, methods=["POST"]),
             Route("/api/v1/file/{file_uuid}/video", stream_video, methods=["GET", "HEAD"]),
             Route("/api/v1/media-proxy", media_proxy, methods=["GET"]),
+            WebSocketRoute("/api/v1/audio/stream", audio_stream),
             Route(
                 "/api/v1/label/{label_id}/keyframe/{edge}",
                 label_keyframe_jpeg,
                 methods=["GET", "HEAD"],
             ),
             *_file_routes(),
+            Route("/file-processing/jobs", audio_jobs.create_job, methods=["POST"]),
+            Route("/file-processing/jobs/{job_id}", audio_jobs.get_job, methods=["GET"]),
+            Route(
+                "/file-processing/jobs/{job_id}/results", audio_jobs.get_results, methods=["GET"]
+            ),
         ],
         # unstorable strings in a path or query are refused before anything reads them
         middleware=[

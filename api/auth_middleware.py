@@ -11,7 +11,7 @@ from api.json_limits import loads_json
 from api.services.auth import authenticate
 from graph.errors import ErrorCode, ReelgraphError
 
-PUBLIC_PATHS = frozenset({"/healthz"})
+PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/jwks.json"})
 PUBLIC_PREFIXES = ("/graphql/static/",)
 MAX_LOGIN_BODY = 16 * 1024
 
@@ -31,7 +31,8 @@ class AuthMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # WebSockets authenticate in graphql-transport-ws connection_init (see api.app).
+        # WebSockets authenticate in graphql-transport-ws connection_init (see api.app), or
+        # on connecting to the audio stream (see api.rest.audio_stream).
         if scope["type"] != "http" or _is_public(scope):
             await self.app(scope, receive, send)
             return

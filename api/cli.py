@@ -1,5 +1,5 @@
 """The ``reelgraph`` command: up, api, worker, demo, apikey create|list|revoke, token create,
-schema."""
+signing-key rotate, schema."""
 
 from __future__ import annotations
 
@@ -94,7 +94,9 @@ def cmd_apikey_create(args: argparse.Namespace) -> None:
     from api.services.auth import create_api_key
 
     async def create(state: AppState) -> str:
-        key, _ = await create_api_key(state.orgs, args.org, args.scope or ["file"], args.name)
+        key, _ = await create_api_key(
+            state.orgs, args.org, args.scope or ["file"], args.name, args.project
+        )
         return key
 
     key = _with_state(args, create)
@@ -112,10 +114,11 @@ def cmd_apikey_list(args: argparse.Namespace) -> None:
     async def listing(state: AppState) -> list[ApiKey]:
         return await state.orgs.list_api_keys(args.org)
 
-    print("ID\tORG\tNAME\tSCOPES\tCREATED\tREVOKED")
+    print("ID\tORG\tNAME\tSCOPES\tCREATED\tREVOKED\tPROJECT")
     for key in _with_state(args, listing):
         fields = (key.id, key.org_name, key.name or "-", ",".join(key.scopes))
-        print("\t".join((*map(str, fields), _when(key.created_at), _when(key.revoked_at))))
+        dates = (_when(key.created_at), _when(key.revoked_at))
+        print("\t".join((*map(str, fields), *dates, key.project_id or "-")))
 
 
 def cmd_apikey_revoke(args: argparse.Namespace) -> None:
@@ -137,6 +140,15 @@ def cmd_token_create(args: argparse.Namespace) -> None:
         return issue_jwt(state.jwt_secret, principal, ttl)
 
     print(_with_state(args, create))
+
+
+def cmd_signing_key_rotate(args: argparse.Namespace) -> None:
+    from graph.request_signing import rotate_signing_key
+
+    keys = rotate_signing_key(_settings(args))
+    retired = sorted(kid for kid in keys.public_keys if kid != keys.current_kid)
+    print(f"current request signing key: {keys.current_kid}")
+    print(f"retired keys still published: {', '.join(retired) or '-'}")
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
@@ -192,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--org", required=True, help="org name (created if new)")
     create.add_argument("--scope", action="append", choices=["file", "system"])
     create.add_argument("--name", help="a note to recognise the key by")
+    create.add_argument(
+        "--project", help="the project the key acts for (`project_id` of signed downloads)"
+    )
     data_dir(create)
     create.set_defaults(func=cmd_apikey_create)
     listing = apikey.add_parser("list", help="list API keys (ids, orgs, scopes, revocations)")
@@ -215,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir(tcreate)
     tcreate.set_defaults(func=cmd_token_create)
+
+    signing = sub.add_parser("signing-key", help="the key that signs audio downloads")
+    rotate = signing.add_subparsers(dest="action", required=True).add_parser(
+        "rotate", help="make a new current key; retired keys stay in /.well-known/jwks.json"
+    )
+    data_dir(rotate)
+    rotate.set_defaults(func=cmd_signing_key_rotate)
 
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(func=cmd_schema)

@@ -176,10 +176,25 @@ class ErrorCode(StrEnum):
     INVALID_EXTERNAL_ID = "INVALID_EXTERNAL_ID", 400, "externalId is too long"
     INVALID_MIN_FRAMES = "INVALID_MIN_FRAMES", 400, "minFrames below 1"
     INVALID_MAX_HOPS = "INVALID_MAX_HOPS", 400, "maxHops outside its range"
-    MODEL_UNAVAILABLE = "MODEL_UNAVAILABLE", 503, "a face model file is missing or corrupt"
+    MODEL_UNAVAILABLE = (
+        "MODEL_UNAVAILABLE",
+        503,
+        "a model file is missing or corrupt, or `emotions` was asked for without "
+        "`REELGRAPH_EMOTIONS_MODEL`",
+    )
     NO_FACE = "NO_FACE", 404, "no detected face for what was asked"
     NO_FACES = "NO_FACES", 404, "no face was found in the whole video", "NO_FACE"
     NO_COOCCURRENCE = "NO_COOCCURRENCE", 404, "the two identities never appear together"
+
+    # audio file processing jobs
+    AUDIO_JOB_NOT_FOUND = "AUDIO_JOB_NOT_FOUND", 404, "no audio job with that id in this org"
+    AUDIO_JOB_NOT_DONE = "AUDIO_JOB_NOT_DONE", 409, "the audio job has no result (yet)"
+    UNSUPPORTED_MEDIA_TYPE = (
+        "UNSUPPORTED_MEDIA_TYPE",
+        415,
+        "a job body that is neither JSON nor audio (`audio/wav`, `audio/flac`, `audio/mpeg`...)",
+    )
+    UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT", 415, "the audio cannot be read or has no audio"
 
     # outbound fetches (URL ingest, media proxy)
     URL_FORBIDDEN = "URL_FORBIDDEN", 403, "the URL's host or address may not be fetched"

@@ -24,6 +24,7 @@ class ApiKey:
     name: str | None = None
     created_at: float | None = None
     revoked_at: float | None = None  # a revoked key (and every token from it) is refused
+    project_id: str | None = None  # the project its calls act for (signed download requests)
     org_name: str | None = field(default=None, compare=False)
 
 
@@ -40,12 +41,13 @@ RETURN o.id AS id, o.name AS name
 _CREATE_KEY = """
 MATCH (o:Org {id: $org_id})
 CREATE (k:ApiKey {id: $id, org_id: $org_id, hash: $hash, scopes: $scopes, name: $name,
-                  created_at: $now})-[:OF]->(o)
+                  project_id: $project_id, created_at: $now})-[:OF]->(o)
 RETURN k.id AS id
 """
 _KEY_RETURN = """
 RETURN k.id AS id, k.org_id AS org_id, k.scopes AS scopes, k.name AS name,
-       k.created_at AS created_at, k.revoked_at AS revoked_at, o.name AS org_name
+       k.created_at AS created_at, k.revoked_at AS revoked_at, o.name AS org_name,
+       k.project_id AS project_id
 """
 _FIND_KEY = "MATCH (k:ApiKey {hash: $hash})-[:OF]->(o:Org) WHERE k.revoked_at IS NULL" + _KEY_RETURN
 _FIND_KEY_BY_ID = (
@@ -72,6 +74,7 @@ def _key(row: dict[str, Any]) -> ApiKey:
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
         org_name=row["org_name"],
+        project_id=row.get("project_id"),
     )
 
 
@@ -86,7 +89,12 @@ class OrgStore:
         return Org(id=rows[0]["id"], name=rows[0]["name"])
 
     async def create_api_key(
-        self, org_id: str, key: str, scopes: tuple[str, ...], name: str | None = None
+        self,
+        org_id: str,
+        key: str,
+        scopes: tuple[str, ...],
+        name: str | None = None,
+        project_id: str | None = None,
     ) -> ApiKey:
         key_id = new_id()
         now = now_s()
@@ -96,10 +104,18 @@ class OrgStore:
             "hash": hash_api_key(key),
             "scopes": list(scopes),
             "name": name,
+            "project_id": project_id,
             "now": now,
         }
         await self.graph.run(_CREATE_KEY, params)
-        return ApiKey(id=key_id, org_id=org_id, scopes=scopes, name=name, created_at=now)
+        return ApiKey(
+            id=key_id,
+            org_id=org_id,
+            scopes=scopes,
+            name=name,
+            created_at=now,
+            project_id=project_id,
+        )
 
     async def find_api_key(self, key: str) -> ApiKey | None:
         """The active (not revoked) key with this secret."""

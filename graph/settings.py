@@ -100,6 +100,16 @@ class Settings:
         "REELGRAPH_MEDIA_PROXY_ALLOWED_HOSTS", (), "comma list: the only hosts `media-proxy` "
         "fetches", "security", shown=_ANY_HOST,
     )  # fmt: skip
+    request_signing_key: Path | None = setting(
+        "REELGRAPH_REQUEST_SIGNING_KEY", None, "PEM EC P-521 private key that signs audio "
+        "downloads (`X-Reelgraph-Request-Verification`, ES512); its public half is served at "
+        "`/.well-known/jwks.json`", "security",
+        shown="generated into `DATA_DIR/request-signing/`",
+    )  # fmt: skip
+    request_signing_ttl_s: int = setting(
+        "REELGRAPH_REQUEST_SIGNING_TTL_S", 300, "lifetime (`exp - iat`) of a signed download "
+        "request", "security",
+    )  # fmt: skip
     media_proxy_private_hosts: tuple[str, ...] = setting(
         "REELGRAPH_MEDIA_PROXY_PRIVATE_HOSTS", (), "comma list of `host:port` (`[v6]:port`) the "
         "proxy may reach on a private address; a bare host means ports 80 and 443 only; "
@@ -283,6 +293,30 @@ class Settings:
         "which VMAF refuses (seed 000)", "analyses",
     )  # fmt: skip
     vmaf_timeout_s: int = setting("REELGRAPH_VMAF_TIMEOUT_S", 3600, "VMAF's ffmpeg run", "analyses")
+    # audio file processing jobs
+    audio_upload_max_bytes: int = setting(
+        "REELGRAPH_AUDIO_UPLOAD_MAX_BYTES", 15 * MiB, "an audio file sent in the body of `POST "
+        "/file-processing/jobs` (or an upload given to `createAudioJob`); 413 past it",
+        "analyses",
+    )  # fmt: skip
+    audio_url_max_s: float = setting(
+        "REELGRAPH_AUDIO_URL_MAX_S", 3600.0, "an audio job's URL media, in seconds combined "
+        "over its channels (mono 1 h, stereo 30 min); longer media fail the job", "analyses",
+    )  # fmt: skip
+    audio_result_max_bytes: int = setting(
+        "REELGRAPH_AUDIO_RESULT_MAX_BYTES", 30 * MiB, "an audio job's JSON result; a larger "
+        "one fails the job, naming the remedies (a longer `output_period`, a job per model)",
+        "analyses",
+    )  # fmt: skip
+    audio_job_timeout_s: int = setting(
+        "REELGRAPH_AUDIO_JOB_TIMEOUT_S", 3600, "timeout of an audio job", "analyses"
+    )
+    emotions_model: Path | None = setting(
+        "REELGRAPH_EMOTIONS_MODEL", None, "the operator's emotions model: an ONNX file whose "
+        "first input is float32 [batch, 33712] (2107 ms of 16 kHz mono, full scale ±1) and "
+        "whose first output is float32 [batch, 4] (happy, irritated, neutral, tired); without "
+        "it `emotions` answers `MODEL_UNAVAILABLE`", "analyses", shown="(none)",
+    )  # fmt: skip
 
     @property
     def media_dir(self) -> Path:

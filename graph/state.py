@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 
 from graph.analyses import AnalysisStore
 from graph.analysis_runs import AnalysisRunStore
+from graph.audio_jobs import AudioJobStore
 from graph.backend import GraphBackend
 from graph.chunks import ChunkStore
 from graph.face_detections import FaceDetectionStore
@@ -46,6 +47,7 @@ class AppState:
     identities: IdentityStore = field(init=False)
     gallery: IdentityGalleryStore = field(init=False)
     chunks: ChunkStore = field(init=False)
+    audio_jobs: AudioJobStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(self.graph)
@@ -61,3 +63,4 @@ class AppState:
         self.identities = IdentityStore(self.graph)
         self.gallery = IdentityGalleryStore(self.pool)
         self.chunks = ChunkStore(self.graph)
+        self.audio_jobs = AudioJobStore(self.pool)

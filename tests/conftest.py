@@ -7,8 +7,10 @@ themselves. ``make test-fast`` runs the rest: ``-m "not stack and not slow"``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -96,6 +99,24 @@ async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 async def _new_key(state: AppState, *scopes: str) -> tuple[str, str]:
     return await create_api_key(state.orgs, f"org-{uuid.uuid4().hex[:8]}", scopes or ("file",))
+
+
+@pytest.fixture
+async def live_url(app: Starlette) -> AsyncIterator[str]:
+    """The app served by a real uvicorn on a free port of 127.0.0.1 (websockets, curl)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ URLs reach private addresses; metadata and link-local ones stay refused.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -42,14 +43,21 @@ async def check_host(url: str, allow_private: bool) -> str:
 
 
 async def download(
-    url: str, target: Path, *, max_bytes: int, timeout_s: float, allow_private: bool
+    url: str,
+    target: Path,
+    *,
+    max_bytes: int,
+    timeout_s: float,
+    allow_private: bool,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
-    """Stream ``url`` into ``target`` (via a temp file); returns the byte count."""
+    """Stream ``url`` into ``target`` (via a temp file); returns the byte count. ``headers``
+    go with every request (each redirect hop included)."""
     tmp = target.with_name(target.name + ".part")
     policy = AddressPolicy(allow_private=allow_private)
     try:
         async with asyncio.timeout(timeout_s), pinned_client(CONNECT_TIMEOUT_S) as client:
-            response = await get_pinned(client, url, policy)
+            response = await get_pinned(client, url, policy, headers=headers)
             try:
                 if response.status_code != 200:
                     raise MediaError(f"downloading the URL failed: HTTP {response.status_code}")

@@ -1,9 +1,10 @@
 """HTTP requests to URLs that clients name, without opening a way into our own network.
 
-Used by the URL ingest (``workers.fetch``) and the media proxy. Every hop (the URL, then each
-redirect) is checked: http(s) only, the host allow-list if any, and every address the host
-resolves to. The request then goes to the checked address itself, with the original ``Host``
-header and TLS server name, so a second DNS answer (DNS rebinding) cannot redirect it.
+Used by the URL ingest (``workers.fetch``), the media proxy and audio job callbacks
+(:func:`post_pinned`). Every hop (the URL, then each redirect) is checked: http(s) only, the
+host allow-list if any, and every address the host resolves to. The request then goes to the
+checked address itself, with the original ``Host`` header and TLS server name, so a second DNS
+answer (DNS rebinding) cannot redirect it.
 
 Metadata and link-local addresses are refused always; private ones (loopback, RFC 1918,
 fc00::/7, CGNAT) only where the policy allows them: everywhere (``allow_private``) or for
@@ -209,3 +210,27 @@ async def get_pinned(
         await response.aclose()
         target = _redirect(target, response.headers.get("location", ""))
     raise UpstreamError(f"the server redirected more than {max_redirects} times")
+
+
+async def post_pinned(
+    client: httpx.AsyncClient,
+    raw_url: str,
+    policy: AddressPolicy,
+    *,
+    content: bytes,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """POST ``content`` to ``raw_url`` at its checked address; redirects are not followed.
+
+    The response is read in full (a callback's answer is small; the client's timeout bounds it).
+    """
+    target = parse_target(raw_url)
+    address = await checked_address(target, policy)
+    request = client.build_request(
+        "POST",
+        target.url.copy_with(host=address),
+        content=content,
+        headers={**(headers or {}), "Host": target.url.netloc.decode("ascii")},
+        extensions={"sni_hostname": target.host},
+    )
+    return await client.send(request)

@@ -17,6 +17,8 @@ from arq import func
 from graph.file_modes import apply_private_umask
 from graph.runtime import close_state, open_state, redis_settings
 from graph.settings import Settings, load_settings
+from workers.audio_job import JOB_NAME as AUDIO_JOB
+from workers.audio_job import audio_job
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
@@ -49,6 +51,9 @@ def job_functions(settings: Settings) -> list[Any]:
         ),
         # the job's own subprocess limit comes first; arq's is the backstop
         func(vmaf, name="vmaf", timeout=settings.vmaf_timeout_s + 60, max_tries=1),
+        # retried after a crash: the rerun starts over; only the run that finishes the job
+        # stores its result and sends its callback
+        func(audio_job, name=AUDIO_JOB, timeout=settings.audio_job_timeout_s, max_tries=3),
         *(
             func(
                 job_of(spec),

@@ -14,6 +14,10 @@ from strawberry.types import ExecutionContext
 
 from api.graphql.analyses.queries import AnalysisQuery
 from api.graphql.analyses.subscriptions import AnalysisSubscription
+from api.graphql.audio_jobs.mutations import AudioJobMutation
+from api.graphql.audio_jobs.queries import AudioJobQuery
+from api.graphql.audio_jobs.subscriptions import AudioJobSubscription
+from api.graphql.audio_jobs.types import AudioJob
 from api.graphql.auth.mutations import AuthMutation
 from api.graphql.errors import TypedErrors, log_errors
 from api.graphql.faces.mutations import FaceMutation
@@ -36,18 +40,27 @@ from api.graphql.vmaf.queries import VmafQuery
 
 @strawberry.type
 class Query(
-    SessionQuery, NodeQuery, LabelQuery, AnalysisQuery, TimeSeriesQuery, VmafQuery, FaceQuery
+    SessionQuery,
+    NodeQuery,
+    LabelQuery,
+    AnalysisQuery,
+    TimeSeriesQuery,
+    VmafQuery,
+    FaceQuery,
+    AudioJobQuery,
 ):
     pass
 
 
 @strawberry.type
-class Mutation(SessionMutation, LabelMutation, VmafMutation, AuthMutation, FaceMutation):
+class Mutation(
+    SessionMutation, LabelMutation, VmafMutation, AuthMutation, FaceMutation, AudioJobMutation
+):
     pass
 
 
 @strawberry.type
-class Subscription(AnalysisSubscription, LabelSubscription):
+class Subscription(AnalysisSubscription, LabelSubscription, AudioJobSubscription):
     pass
 
 
@@ -70,7 +83,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Session, Label, LabelGroup, Identity],
+        types=[Session, Label, LabelGroup, Identity, AudioJob],
         extensions=[lambda: QueryLimiter(limits), InputStrings, TypedErrors],
     )
 

@@ -65,14 +65,25 @@ def check_ttl(settings: Settings, ttl_s: int | None) -> int:
 
 
 async def create_api_key(
-    orgs: OrgStore, org_name: str, scopes: Sequence[str] = ("file",), name: str | None = None
+    orgs: OrgStore,
+    org_name: str,
+    scopes: Sequence[str] = ("file",),
+    name: str | None = None,
+    project_id: str | None = None,
 ) -> tuple[str, str]:
-    """Create the org if needed and a key for it; returns (key, org_id). Only the hash is kept."""
+    """Create the org if needed and a key for it; returns (key, org_id). Only the hash is kept.
+
+    ``project_id`` names the project the key's calls act for (the ``project_id`` claim of the
+    signed download requests its audio jobs make).
+    """
     if not org_name.strip():
         raise InvalidInput("org name must not be empty", code=ErrorCode.INVALID_ORG)
+    project = project_id.strip() if project_id is not None else None
+    if project_id is not None and not project:
+        raise InvalidInput("project must not be empty", code=ErrorCode.INVALID_ORG)
     org = await orgs.ensure_org(org_name.strip())
     key = new_api_key()
-    await orgs.create_api_key(org.id, key, check_scopes(scopes), name)
+    await orgs.create_api_key(org.id, key, check_scopes(scopes), name, project)
     return key, org.id
 
 
@@ -107,7 +118,12 @@ async def principal_for_api_key(state: AppState, key: str) -> Principal:
     )
     if found is None:
         raise Unauthenticated("invalid API key", code=ErrorCode.INVALID_API_KEY)
-    return Principal(org_id=found.org_id, scopes=frozenset(found.scopes), key_id=found.id)
+    return Principal(
+        org_id=found.org_id,
+        scopes=frozenset(found.scopes),
+        key_id=found.id,
+        project_id=found.project_id,
+    )
 
 
 def issue_jwt(secret: str, principal: Principal, ttl_s: int) -> str:
@@ -142,7 +158,7 @@ async def principal_for_jwt(state: AppState, token: str) -> Principal:
     if key is None or key.org_id != org:
         raise Unauthenticated("the token's API key was revoked", code=ErrorCode.TOKEN_REVOKED)
     granted = frozenset(str(s) for s in scopes) & frozenset(key.scopes)
-    return Principal(org_id=org, scopes=granted, key_id=key_id)
+    return Principal(org_id=org, scopes=granted, key_id=key_id, project_id=key.project_id)
 
 
 async def authenticate(

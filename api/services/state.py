@@ -16,6 +16,7 @@ class Principal:
     org_id: str
     scopes: frozenset[str]
     key_id: str | None = None
+    project_id: str | None = None  # the API key's project, if it names one
 
     def has_scope(self, scope: str) -> bool:
         # system-level access includes file-level access

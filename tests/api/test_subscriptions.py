@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
-from starlette.applications import Starlette
 
 from tests.support.client import ApiClient
 from tests.support.media import MediaFactory
@@ -20,20 +16,8 @@ PROTOCOL = "graphql-transport-ws"
 
 
 @pytest.fixture
-async def ws_url(app: Starlette) -> AsyncIterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    try:
-        yield f"ws://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+def ws_url(live_url: str) -> str:
+    return live_url.replace("http://", "ws://", 1) + "/graphql"
 
 
 async def subscribe(ws: Any, key: str, query: str, **variables: Any) -> None:

@@ -238,3 +238,8 @@ async def test_orgs_and_api_keys(backend: GraphBackend) -> None:
     assert await orgs.find_api_key("rg_other") is None
     stored = await backend.read("MATCH (k:ApiKey) RETURN k.hash AS h")
     assert stored and all(row["h"] != "rg_secret" for row in stored), "only the hash is stored"
+    assert found is not None and found.project_id is None
+    scoped = await orgs.create_api_key(org.id, "rg_project", ("file",), None, "website")
+    assert await orgs.find_api_key("rg_project") == scoped
+    by_id = await orgs.find_api_key_by_id(scoped.id)
+    assert by_id is not None and by_id.project_id == "website"

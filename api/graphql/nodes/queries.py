@@ -1,4 +1,4 @@
-"""``node(id:)``: a session, label, label group or identity of the caller's org by id.
+"""``node(id:)``: a session, label, label group, identity or audio job of the caller's org by id.
 
 It looks in every area that has a ``Node`` type, so it sits above them all.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.graphql.audio_jobs.types import AudioJob
 from api.graphql.common.node import Node
 from api.graphql.faces.types import Identity
 from api.graphql.labels.types import Label, LabelGroup
@@ -15,7 +16,7 @@ from api.graphql.sessions.types import Session
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="A session, label, label group or identity by id.")
+    @strawberry.field(description="A session, label, label group, identity or audio job by id.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         ctx = info.context
         org_id = ctx.require_principal().org_id
@@ -31,4 +32,7 @@ class NodeQuery:
         identity = await ctx.state.identities.get(org_id, str(id))
         if identity is not None:
             return Identity.from_domain(identity)
+        job = await ctx.state.audio_jobs.get(str(id), org_id)
+        if job is not None:
+            return AudioJob.from_domain(job)
         return None

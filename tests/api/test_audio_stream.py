@@ -1,0 +1,100 @@
+"""``/api/v1/audio/stream`` with a real websocket client and server: speech and silence
+streamed as PCM come back one message per output step; bad requests close with a reason."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+import websockets
+
+from tests.support.audio_material import SENTENCES, Composition, silence, speak
+from tests.support.client import ApiClient
+
+PERIOD_MS = 512
+FRAME_SAMPLES = 1600  # 100 ms
+
+
+@pytest.fixture
+def stream_url(live_url: str) -> str:
+    return live_url.replace("http://", "ws://", 1) + "/api/v1/audio/stream"
+
+
+async def _refusal(url: str, headers: dict[str, str]) -> tuple[dict[str, Any], int, str]:
+    """The error message and the close code and reason of a refused stream."""
+    async with websockets.connect(url, additional_headers=headers) as ws:
+        error = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert closed.value.rcvd is not None
+    return error, closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+async def test_speech_and_silence_stream_one_message_per_step(
+    api: ApiClient, stream_url: str
+) -> None:
+    composition = (
+        Composition()
+        .add("silence", silence(1.5))
+        .add("female", speak(SENTENCES[2], "en-us+f3"))
+        .add("silence", silence(2.0))
+    )
+    pcm = np.clip(np.round(composition.samples * 32767), -32768, 32767).astype("<i2").tobytes()
+    url = f"{stream_url}?models=speech,gender&output_period={PERIOD_MS}&include_raw_values=true"
+    messages: list[dict[str, Any]] = []
+    async with websockets.connect(url, additional_headers=api.headers) as ws:
+        step = FRAME_SAMPLES * 2 + 1  # odd: a sample split across frames is put back together
+        for start in range(0, len(pcm), step):
+            await ws.send(pcm[start : start + step])
+        await ws.send("end")
+        with pytest.raises(websockets.ConnectionClosedOK):
+            while True:
+                messages.append(json.loads(await asyncio.wait_for(ws.recv(), 60)))
+    steps = len(pcm) // 2 // 1024
+    assert [m["timestamp"] for m in messages] == list(range(0, steps * 64, PERIOD_MS))
+    for message in messages:
+        assert set(message) == {"timestamp", "results", "raw"}
+        assert set(message["results"]) == {"speech", "gender"}
+        assert set(message["raw"]["speech"]) == {"speech", "music", "other"}
+        assert 0.0 <= message["results"]["gender"]["confidence"] <= 1.0
+    truth = composition.step_truth()
+    expected = [truth[m["timestamp"] // 64] for m in messages]
+    speech = [m["results"]["speech"]["result"] for m in messages]
+    gender = [m["results"]["gender"]["result"] for m in messages]
+    speech_right = [
+        s == ("silence" if t == "silence" else "speech")
+        for s, t in zip(speech, expected, strict=True)
+    ]
+    assert np.mean(speech_right) >= 0.85, list(zip(speech, expected, strict=True))
+    on_speech = [g == t for g, t in zip(gender, expected, strict=True) if t == "female"]
+    assert np.mean(on_speech) >= 0.85, list(zip(gender, expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("models=speech,loudness", "unknown model 'loudness'"),
+        ("output_period=1024", "models is required"),
+        ("models=speech&output_period=100", "multiple of 64"),
+        ("models=speech&sample_rate=44100", "only 16000 Hz"),
+        ("models=speech&channels=2", "only mono"),
+        ("models=emotions", "emotions model is not available"),
+    ],
+)
+async def test_bad_parameters_close_with_a_reason(
+    api: ApiClient, stream_url: str, query: str, words: str
+) -> None:
+    error, code, reason = await _refusal(f"{stream_url}?{query}", api.headers)
+    assert code == 4400
+    assert words in error["error"]["message"] and error["error"]["code"]
+    assert reason and reason in error["error"]["message"]
+
+
+async def test_a_stream_needs_credentials(stream_url: str) -> None:
+    _, code, reason = await _refusal(f"{stream_url}?models=speech", {})
+    assert code == 4401 and "X-API-Key" in reason
+    _, code, _ = await _refusal(f"{stream_url}?models=speech", {"X-API-Key": "rg_wrong"})
+    assert code == 4401
