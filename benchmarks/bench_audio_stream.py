@@ -1,15 +1,18 @@
-"""Live audio analysis: latency from the end of a step's context window to its message.
+"""Live audio analysis: latency from the end of a step to its message.
 
     python benchmarks/bench_audio_stream.py [--seconds N] [--quick]
 
 Plays an espeak-ng conversation (male and female voices, pauses) into a
 :class:`~analysis.audio_jobs.streaming.StreamAnalyser` in real time, 100 ms frames as a live
-client sends them, for a few model sets and output periods. A step's window ends when the frame
-holding its last lookahead sample arrives; its latency is the time from then until the analyser
-has answered it (the message the WebSocket sends; the local transport adds well under a
-millisecond). The analysis runs on this process's thread as the route's worker thread would;
-when it falls behind, one analysis answers every step that became complete meanwhile.
-Prints p50, p99 and the largest latency per configuration, and the real-time lookahead.
+client sends them, for a few model sets and output periods. Windows trail their step, so a step
+is complete when the frame holding its last sample arrives; its latency is the time from the
+step's end (its last sample, as the live source produced it) until the analyser has answered it:
+the wait for the rest of that 100 ms frame plus the analysis (the message the WebSocket sends;
+the local transport adds well under a millisecond). The analysis runs on this process's thread
+as the route's worker thread would; when it falls behind, one analysis answers every step that
+arrived meanwhile.
+Prints p50, p99 and the largest latency per configuration, and how far back the results
+describe (the widest model delay: windows are centred there and end at the step).
 """
 
 from __future__ import annotations
@@ -68,6 +71,10 @@ def play(pcm: np.ndarray, models: str, period_ms: int) -> list[float]:
         """When the frame holding ``sample`` (exclusive end) has arrived."""
         return started + math.ceil(sample / FRAME_SAMPLES) * FRAME_SAMPLES / SAMPLE_RATE
 
+    def produced(sample: int) -> float:
+        """When the live source produced ``sample`` (exclusive end)."""
+        return started + sample / SAMPLE_RATE
+
     latencies: list[float] = []
     fed = 0
     while fed < frames:
@@ -78,8 +85,7 @@ def play(pcm: np.ndarray, models: str, period_ms: int) -> list[float]:
         analyser.feed(pcm[fed * FRAME_SAMPLES : due * FRAME_SAMPLES])
         fed = due
         for step in analyser.analyse():
-            window_end = (step.index + 1 + analyser.lookahead_steps) * STEP_SAMPLES
-            latencies.append(time.perf_counter() - arrival(window_end))
+            latencies.append(time.perf_counter() - produced((step.index + 1) * STEP_SAMPLES))
     return sorted(latencies)
 
 
@@ -93,13 +99,13 @@ def main() -> None:
     rows = []
     for models, period_ms in CONFIGURATIONS:
         latencies = play(pcm, models, period_ms)
-        lookahead = StreamAnalyser(models.split(","), period_ms).lookahead_steps * STEP_MS
+        delay = StreamAnalyser(models.split(","), period_ms).widest_delay_steps * STEP_MS
         rows.append(
             {
                 "models": models,
                 "output_period ms": str(period_ms),
                 "steps": str(len(latencies)),
-                "window lookahead ms": str(lookahead),
+                "describes ms back": str(delay),
                 "p50 ms": f"{percentile(latencies, 0.5) * 1000:.0f}",
                 "p99 ms": f"{percentile(latencies, 0.99) * 1000:.0f}",
                 "max ms": f"{latencies[-1] * 1000:.0f}",

@@ -5,8 +5,9 @@ from the start (a URL's file, once downloaded whole, is reused) and only the run
 the job stores its result and sends its callback, so a completion is delivered once (the
 callback's own claim in Redis guards it as well).
 
-Each channel is decoded and analysed in the process pool, one channel per call, and its steps
-are published (``audioJobSteps``) as soon as its call returns. A job on a session also writes
+Each channel is decoded and analysed in the process pool, one channel per call; its steps come
+out of the pool in batches as the analysis finishes them (block by block, after its first pass)
+and are published (``audioJobSteps``) as they arrive. A job on a session also writes
 its transitions as labels on the session (:mod:`workers.audio_job_output`).
 """
 
@@ -15,29 +16,33 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from analysis.audio_jobs import (
     ChannelAnalysis,
+    StepResult,
     analyse_channel,
     audio_info,
     decode_audio,
     file_result,
+    step_message,
 )
 from analysis.audio_jobs.decode import AudioInfo
+from analysis.audio_jobs.signal import BLOCK_STEPS
 from analysis.errors import MediaError, ModelError
-from graph.audio_job_events import publish_job_event
+from graph.audio_job_events import STEPS_PER_EVENT, publish_job_event
 from graph.audio_jobs import AudioJob, AudioJobState, CallbackAttempt, job_view
 from graph.ids import now_s
 from graph.request_signing import download_request_headers
 from graph.state import AppState
 from workers.audio_callbacks import CallbackAttempt as DeliveryAttempt
 from workers.audio_callbacks import deliver_callback, redis_claim
-from workers.audio_job_output import publish_steps, write_session_labels
+from workers.audio_job_output import step_publisher, write_session_labels
 from workers.fetch import download
-from workers.runner import Failed, guarded, in_pool
+from workers.runner import Failed, guarded, in_pool, in_pool_emitting
 
 log = logging.getLogger(__name__)
 JOB_NAME = "audio_job"
@@ -163,8 +168,9 @@ async def _process(ctx: dict[str, Any], state: AppState, job: AudioJob) -> str:
             float(config["volume_threshold"]),
             emotions,
         )
-        channels[channel] = await in_pool(ctx, work)
-        await publish_steps(state, job.id, channel, channels[channel])
+        channels[channel] = await in_pool_emitting(
+            ctx, work, step_publisher(state, job.id, channel)
+        )
         await state.audio_jobs.set_progress(job.id, (done + 1) / len(wanted) * 0.95)
     result = file_result(
         channels,
@@ -192,10 +198,31 @@ def analyse_file_channel(
     models: tuple[str, ...],
     volume_threshold: float,
     emotions: Path | None,
+    emit: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> ChannelAnalysis:
-    """Decode one channel of the file and run the models on it (in a pool process)."""
+    """Decode one channel of the file and run the models on it (in a pool process); ``emit``
+    gets the step messages (raw values included) in batches of at most ``STEPS_PER_EVENT`` as
+    they are final, a block's last steps as soon as the block is done."""
     decoded = decode_audio(path, channel)
-    return analyse_channel(decoded.channels[0], models, volume_threshold, emotions_model=emotions)
+    batch: list[dict[str, Any]] = []
+
+    def on_step(step: StepResult) -> None:
+        batch.append(step_message(step, True))
+        block_done = (step.index + 1) % BLOCK_STEPS == 0
+        if emit is not None and (len(batch) >= STEPS_PER_EVENT or block_done):
+            emit(batch.copy())
+            batch.clear()
+
+    analysis = analyse_channel(
+        decoded.channels[0],
+        models,
+        volume_threshold,
+        emotions_model=emotions,
+        on_step=on_step if emit is not None else None,
+    )
+    if emit is not None and batch:
+        emit(batch)
+    return analysis
 
 
 async def _media(state: AppState, job: AudioJob) -> Path:

@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from analysis.audio_jobs import ChannelAnalysis, step_message
+from analysis.audio_jobs import ChannelAnalysis
 from analysis.audio_jobs.output import transitions
-from graph.audio_job_events import STEPS_PER_EVENT, publish_job_event
+from graph.audio_job_events import publish_job_event
 from graph.audio_jobs import AudioJob
 from graph.events import publish
 from graph.ids import new_id, now_s
@@ -33,16 +34,17 @@ def source_of(job_id: str) -> str:
     return f"audio-job:{job_id}"
 
 
-async def publish_steps(
-    state: AppState, job_id: str, channel: int, analysis: ChannelAnalysis
-) -> None:
-    """Every step of the channel, raw values included, in batches of ``STEPS_PER_EVENT``."""
-    for first in range(0, analysis.steps, STEPS_PER_EVENT):
-        last = min(analysis.steps, first + STEPS_PER_EVENT)
-        steps = [step_message(analysis.step(i), True) for i in range(first, last)]
-        await publish_job_event(
-            state.redis, job_id, {"type": "steps", "channel": str(channel), "steps": steps}
-        )
+def step_publisher(
+    state: AppState, job_id: str, channel: int
+) -> Callable[[list[dict[str, Any]]], Awaitable[None]]:
+    """Publishes a batch of the channel's step messages (raw values included), as the pool
+    sends them, as one ``steps`` event."""
+
+    async def publish_steps(steps: list[dict[str, Any]]) -> None:
+        event = {"type": "steps", "channel": str(channel), "steps": steps}
+        await publish_job_event(state.redis, job_id, event)
+
+    return publish_steps
 
 
 async def write_session_labels(

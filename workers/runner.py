@@ -6,7 +6,9 @@ Given ``on_progress``, the call gets a ``progress`` callback that puts the share
 a queue the pool can reach: a ``multiprocessing.Manager`` queue, one per worker process,
 for a process pool. The coroutine drains it while it waits and hands the latest share to
 ``on_progress`` at most every ``PROGRESS_INTERVAL_S`` and only when it moved by at least
-``PROGRESS_STEP``. ``guarded`` maps failures: an expected error (bad media, a missing model)
+``PROGRESS_STEP``. ``in_pool_emitting`` carries a call's partial results the same way: the call
+gets an ``emit`` callback and every item it emits is handed, in order, to ``on_item`` while the
+call still runs. ``guarded`` maps failures: an expected error (bad media, a missing model)
 is reported through ``fail`` and returned as ``Failed``; anything else is logged with its
 context, reported as an internal error and raised again, so arq records it and may retry.
 """
@@ -60,6 +62,16 @@ class QueueProgress:
         if fraction - self.last >= PROGRESS_STEP or fraction == 1.0:
             self.last = fraction
             self.channel.put(fraction)
+
+
+class QueueEmit:
+    """The ``emit`` callback a pool call gets: picklable, puts each item on the channel."""
+
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+
+    def __call__(self, item: Any) -> None:
+        self.channel.put(item)
 
 
 def progress_manager(ctx: dict[str, Any]) -> SyncManager:
@@ -118,6 +130,36 @@ async def in_pool(
             shown, shown_at = latest, now
             await on_progress(latest)
     return future.result()
+
+
+def _drained(channel: Any) -> list[Any]:
+    """Every item on ``channel`` now, oldest first."""
+    items: list[Any] = []
+    while True:
+        try:
+            items.append(channel.get_nowait())
+        except queue.Empty:
+            return items
+
+
+async def in_pool_emitting(
+    ctx: dict[str, Any],
+    work: Callable[..., T],
+    on_item: Callable[[Any], Awaitable[None]],
+) -> T:
+    """``work(emit=...)`` in the process pool; each item it emits goes to ``on_item``, in order,
+    as it arrives (the last ones before this returns, also when ``work`` raises)."""
+    executor: Executor | None = ctx.get("pool_executor")
+    loop = asyncio.get_running_loop()
+    channel = _channel(ctx, executor)
+    future = loop.run_in_executor(executor, partial(work, emit=QueueEmit(channel)))
+    while True:
+        finished = future.done()  # a put returns once the queue holds the item: none is missed
+        for item in _drained(channel):
+            await on_item(item)
+        if finished:
+            return future.result()
+        await asyncio.wait({future}, timeout=_POLL_S)
 
 
 async def guarded(

@@ -55,7 +55,7 @@ def decide_voice(
 
     ``reliable`` (gender only) marks rows with enough speech to tell; others are ``unknown``.
     """
-    if model is GENDER:
+    if model == GENDER:
         margin = np.abs(raw[:, 1] - raw[:, 0])
         result = np.where(raw[:, 1] > raw[:, 0], 1, 0)
         known = margin >= GENDER_MIN_MARGIN

@@ -95,11 +95,11 @@ def time_series(
     raw: dict[str, np.ndarray] = {}
     for name, track in analysis.tracks.items():
         raw[name] = mean(track.raw)
-        if track.model is SPEECH:
+        if track.model == SPEECH:  # equal, not identical: analyses come back pickled from the pool
             decided[name] = speech
             continue
         reliable = None
-        if track.model is GENDER and track.reliable is not None:
+        if track.model == GENDER and track.reliable is not None:
             reliable = mean(track.reliable[:, None])[:, 0] >= 0.5
         decided[name] = decide_voice(track.model, raw[name], silent, speech, reliable)
     entries = []

@@ -4,10 +4,12 @@ Query: ``models`` (required), ``output_period`` (ms, default 1024), ``volume_thr
 ``include_raw_values``, ``sample_rate`` (16000 only) and ``channels`` (1 only). The client
 authenticates like every route, with ``X-API-Key`` or ``Authorization: Bearer`` on the upgrade
 request, then sends binary frames of little-endian int16 samples (split anywhere) and, to end,
-the text ``end``: the last steps (windows cut at the end) follow and the server closes (1000).
+the text ``end``: any steps still being computed follow and the server closes (1000).
 
 Each output step is answered as a JSON text message in the single-time-step format
-(``{"timestamp", "results", "raw"?}``) once its context window has arrived. A refused stream
+(``{"timestamp", "results", "raw"?}``) as soon as the step has arrived: its context windows
+trail it (they end at the step's end), so a result describes the audio its window is centred on,
+0.5 s back for speech, 1 s for emotions, 1.5 s for gender and arousal. A refused stream
 gets a message ``{"error": {"code", "message"}}`` and a close frame whose reason repeats the
 message (cut to the 123 bytes a close frame holds): 4401 unauthenticated, 4403 without the
 ``file`` scope, 4400 a bad parameter or an unavailable model, 1003 a text frame other than

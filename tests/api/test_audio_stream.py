@@ -1,5 +1,6 @@
 """``/api/v1/audio/stream`` with a real websocket client and server: speech and silence
-streamed as PCM come back one message per output step; bad requests close with a reason."""
+streamed as PCM come back one message per output step, its windows trailing it; bad requests
+close with a reason."""
 
 from __future__ import annotations
 
@@ -60,17 +61,21 @@ async def test_speech_and_silence_stream_one_message_per_step(
         assert set(message["results"]) == {"speech", "gender"}
         assert set(message["raw"]["speech"]) == {"speech", "music", "other"}
         assert 0.0 <= message["results"]["gender"]["confidence"] <= 1.0
+    # windows trail: a step's result describes the audio its model's delay back
     truth = composition.step_truth()
-    expected = [truth[m["timestamp"] // 64] for m in messages]
-    speech = [m["results"]["speech"]["result"] for m in messages]
-    gender = [m["results"]["gender"]["result"] for m in messages]
+    described = [(m, m["timestamp"] // 64) for m in messages]
     speech_right = [
-        s == ("silence" if t == "silence" else "speech")
-        for s, t in zip(speech, expected, strict=True)
+        m["results"]["speech"]["result"] == ("silence" if truth[k - 8] == "silence" else "speech")
+        for m, k in described
+        if k >= 8
     ]
-    assert np.mean(speech_right) >= 0.85, list(zip(speech, expected, strict=True))
-    on_speech = [g == t for g, t in zip(gender, expected, strict=True) if t == "female"]
-    assert np.mean(on_speech) >= 0.85, list(zip(gender, expected, strict=True))
+    assert np.mean(speech_right) >= 0.85, speech_right
+    on_speech = [
+        m["results"]["gender"]["result"] == "female"
+        for m, k in described
+        if k >= 24 and truth[k - 24] == "female"
+    ]
+    assert np.mean(on_speech) >= 0.85, on_speech
 
 
 @pytest.mark.parametrize(

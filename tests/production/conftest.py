@@ -23,6 +23,7 @@ SETTINGS_ENV = {
     "REELGRAPH_FACE_CHECKPOINT_FRAMES": "60",
     "REELGRAPH_CHUNKS_ON_INGEST": "false",
     "REELGRAPH_WORKER_MAX_JOBS": "2",
+    "REELGRAPH_URL_ALLOW_PRIVATE": "true",  # audio job callbacks to the test's own server
 }
 
 

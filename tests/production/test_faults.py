@@ -5,12 +5,14 @@ outage, nothing written before a fault is lost, and nothing is restarted by hand
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+import numpy as np
 import pytest
 
 from tests.production.jobs import (
@@ -23,6 +25,16 @@ from tests.production.jobs import (
 )
 from tests.production.shape import Reelgraph, Shape
 from tests.support.analyses import TIME_SERIES, analysis_view
+from tests.support.audio_jobs import file_server
+from tests.support.audio_material import (
+    FEMALE_VOICES,
+    MALE_VOICES,
+    RATE,
+    SENTENCES,
+    silence,
+    speak,
+    write_wav,
+)
 from tests.support.client import ApiClient
 from tests.support.face_api import snapshot, upload_session
 
@@ -46,6 +58,11 @@ query($s: ID!, $t: [String!], $w: Float) {
   analysisStatus(sessionId: $s, track: $t, timeout: $w) { status }
 }
 """
+
+AUDIO_QUERY = "models=speech,gender&output_period=1024&include_summary=true"
+JOB_PROGRESS = "SELECT state, progress FROM audio_jobs WHERE id = $1"
+AUDIO_JOB = """query($id: ID!) { audioJob(id: $id) {
+  state errorDescription callbackAttempts { status error } } }"""
 
 
 def freeze_request() -> dict[str, Any]:
@@ -356,3 +373,88 @@ def assert_no_secrets_logged(shape: Shape) -> None:
     for path in logs:
         text = path.read_text(errors="replace")
         assert not [s for s in secrets if s in text], f"a secret in {path}"
+
+
+def long_speech_wav(path: Path) -> Path:
+    """Four channels of 100 s of espeak-ng sentences between 1 s silences (12.8 MB, under the
+    15 MiB upload limit): each channel is one process-pool call of about 1.5 s on two cores,
+    and the job's progress moves after each, so a kill can land between two of them."""
+    voices = (FEMALE_VOICES[0], MALE_VOICES[0])
+    pieces = [np.concatenate([speak(s, v), silence(1.0)]) for s in SENTENCES for v in voices]
+    channels = []
+    for first in range(4):
+        take = itertools.islice(itertools.cycle(pieces), first, None)
+        channel = np.zeros(0, np.float32)
+        while len(channel) < 100 * RATE:
+            channel = np.concatenate([channel, next(take)])
+        channels.append(channel)
+    return write_wav(path, channels)
+
+
+async def audio_job_done(api: ApiClient, job_id: str) -> dict[str, Any]:
+    """The job once it is done and its callback attempt is recorded."""
+    data = await eventually(
+        lambda: api.gql(AUDIO_JOB, id=job_id),
+        lambda d: (
+            d["audioJob"]["state"] == "ERROR"
+            or (d["audioJob"]["state"] == "DONE" and bool(d["audioJob"]["callbackAttempts"]))
+        ),
+        f"audio job {job_id} done and called back",
+        90,
+    )
+    return dict(data["audioJob"])
+
+
+async def audio_result(api: ApiClient, job_id: str) -> dict[str, Any]:
+    response = await api.http.get(f"/file-processing/jobs/{job_id}/results", headers=api.headers)
+    assert response.status_code == 200, response.text
+    result = dict(response.json()["result"])
+    assert sorted(result["channels"]) == ["0", "1", "2", "3"], list(result["channels"])
+    for channel in result["channels"].values():
+        assert set(channel) == {"time_series", "summary"}
+        assert set(channel["summary"]) == {"speech", "gender"}, channel["summary"]
+    return result
+
+
+async def test_a_worker_killed_mid_audio_job_leaves_it_to_the_other_once(
+    api: ApiClient, shape: Shape, media_dir: Path
+) -> None:
+    wav = long_speech_wav(media_dir / "long-speech.wav")
+    async with file_server() as hooks:
+        hooks.files["/hook"] = b"ok"
+        query = f"{AUDIO_QUERY}&callback={hooks.url('/hook')}"
+
+        async def create() -> str:
+            created = await api.http.post(
+                f"/file-processing/jobs?{query}",
+                content=wav.read_bytes(),
+                headers={**api.headers, "content-type": "audio/wav"},
+            )
+            assert created.status_code == 200, created.text
+            return str(created.json()["id"])
+
+        reference_id = await create()  # the same file without a fault
+        reference = await audio_job_done(api, reference_id)
+        assert reference["state"] == "DONE", (reference, shape.logs())
+        expected = await audio_result(api, reference_id)
+
+        job_id = await create()
+        await eventually(
+            lambda: fetch(shape, JOB_PROGRESS, job_id),
+            lambda rows: rows[0]["state"] == "processing" and rows[0]["progress"] > 0,
+            "the job past its first channel",
+            60,
+        )
+        victim = await kill_the_worker_running(shape, f"audio-job:{job_id}")
+        [halfway] = await fetch(shape, JOB_PROGRESS, job_id)
+        assert halfway["state"] == "processing" and halfway["progress"] < 0.95  # killed mid-job
+
+        job = await audio_job_done(api, job_id)
+        assert job["state"] == "DONE", job
+        assert await audio_result(api, job_id) == expected
+        assert_retried_once(shape, f"audio-job:{job_id}", victim)
+        assert job["callbackAttempts"] == [{"status": 200, "error": None}]
+        # one POST per completion, each naming its own
+        keys = [headers.get("idempotency-key") for _, headers in hooks.requests]
+        assert hooks.methods == ["POST", "POST"], hooks.requests
+        assert keys == [f"{reference_id}:done", f"{job_id}:done"], keys

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
-from analysis.audio_jobs import StepResult, analyse_channel, signal, speech
+from analysis.audio_jobs import StepResult, analyse_channel, file_result, signal, speech
 from analysis.audio_jobs.errors import InvalidParameter
 from analysis.audio_jobs.steps import ChannelAnalysis
 from tests.support.audio_composed import SPEECH_TRUTH, Composed
@@ -112,3 +114,15 @@ def test_blocks_leave_no_seams_and_steps_arrive_in_order(
 def test_a_channel_shorter_than_a_step_has_no_steps() -> None:
     analysis: ChannelAnalysis = analyse_channel(np.zeros(1000, np.int16), ["speech", "gender"])
     assert analysis.steps == 0 and analysis.tracks["gender"].raw.shape == (0, 2)
+
+
+def test_an_analysis_sent_back_from_the_process_pool_gives_the_same_result(
+    composed: Composed,
+) -> None:
+    """Jobs analyse channels in a process pool and get them back pickled: the models in the
+    copy are equal to, not identical with, the module's (an ``is`` check sent speech down the
+    voice models' path)."""
+    analyses = dict(enumerate(composed.analyses))
+    copies = {n: pickle.loads(pickle.dumps(a)) for n, a in analyses.items()}
+    options = {"include_summary": True, "include_transitions": True, "include_raw_values": True}
+    assert file_result(copies, 1024, **options) == file_result(analyses, 1024, **options)

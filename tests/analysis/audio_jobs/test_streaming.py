@@ -1,5 +1,5 @@
-"""Live analysis: every output step once, in order, as soon as its windows have arrived, with
-the results a file analysis gives for the same audio."""
+"""Live analysis: every output step once, in order, as soon as the step has arrived, its windows
+trailing it, with the results a file analysis gives for the steps those windows are centred on."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from analysis.audio_jobs import StepResult, analyse_channel
 from analysis.audio_jobs.errors import InvalidParameter
-from analysis.audio_jobs.streaming import StreamAnalyser, lookahead_steps
+from analysis.audio_jobs.streaming import StreamAnalyser, delay_steps, widest_delay_steps
 from analysis.audio_jobs.vocabulary import STEP_SAMPLES
 from tests.support.audio_material import SENTENCES, Composition, silence, speak
 
@@ -66,36 +66,53 @@ def test_every_output_step_is_answered_once_in_order(streamed: Streamed) -> None
     assert all(set(s.models) == {"speech", "gender"} for s in streamed.steps)
 
 
-def test_a_step_is_answered_as_soon_as_its_windows_have_arrived(streamed: Streamed) -> None:
-    lookahead = lookahead_steps(["speech", "gender"])
-    assert lookahead == 24  # gender's 3130 ms window: 24 steps each side
+def test_a_step_is_answered_as_soon_as_it_has_arrived(streamed: Streamed) -> None:
+    assert widest_delay_steps(["speech", "gender"]) == 24  # gender's 3130 ms window: 24 steps back
+    assert (delay_steps("speech"), delay_steps("emotions"), delay_steps("arousal")) == (8, 16, 24)
     chunk_steps = -(-CHUNK // STEP_SAMPLES)
     live = zip(streamed.steps[: streamed.final_from], streamed.received_steps, strict=True)
     for step, received in live:
-        assert step.index + lookahead < received <= step.index + lookahead + chunk_steps + 1
-    assert streamed.final_from < len(streamed.steps), "the stream's end answers the last steps"
+        assert step.index < received <= step.index + chunk_steps + 1
+    assert streamed.final_from == len(streamed.steps), "nothing waits for the stream's end"
 
 
-def test_live_results_equal_a_file_analysis_of_the_same_audio(streamed: Streamed) -> None:
+def test_live_results_equal_a_file_analysis_where_the_windows_end(streamed: Streamed) -> None:
+    """Step ``k``'s trailing window is the file's centred window of step ``k - delay``."""
     whole = analyse_channel(streamed.pcm, ["speech", "gender"])
     for model, least in (("speech", 0.97), ("gender", 0.9)):
+        delay = delay_steps(model)
         same = [
-            step.models[model].result == whole.step(step.index).models[model].result
+            step.models[model].result == whole.step(step.index - delay).models[model].result
             for step in streamed.steps
+            if step.index >= delay
         ]
         assert np.mean(same) >= least, f"{model}: {np.mean(same):.1%} of steps as in the file"
-    truth = [streamed.truth[s.index] for s in streamed.steps]
-    speech = [s.models["speech"].result for s in streamed.steps]
+    described = [s for s in streamed.steps if s.index >= delay_steps("speech")]
+    truth = [streamed.truth[s.index - delay_steps("speech")] for s in described]
+    speech = [s.models["speech"].result for s in described]
     expected = ["silence" if t == "silence" else "speech" for t in truth]
     assert np.mean([p == e for p, e in zip(speech, expected, strict=True)]) >= 0.9
-    voiced = [(s.models["gender"].result, t) for s, t in zip(streamed.steps, truth, strict=True)]
+    delay = delay_steps("gender")
+    voiced = [
+        (s.models["gender"].result, streamed.truth[s.index - delay])
+        for s in streamed.steps
+        if s.index >= delay
+    ]
     on_speech = [p == t for p, t in voiced if t in ("male", "female")]
     assert np.mean(on_speech) >= 0.9, f"gender right on {np.mean(on_speech):.1%} of speech steps"
 
 
+def test_the_first_steps_hear_only_the_stream_so_far(streamed: Streamed) -> None:
+    """Before a whole window has arrived, a step equals a file analysis of the audio so far."""
+    for step in streamed.steps[: widest_delay_steps(["speech", "gender"]) // (PERIOD_MS // 64)]:
+        heard = analyse_channel(streamed.pcm[: (step.index + 1) * STEP_SAMPLES], ["gender"])
+        if step.index < delay_steps("gender"):
+            assert step.models["gender"] == heard.step(0).models["gender"]
+
+
 def test_the_buffer_stays_bounded(streamed: Streamed) -> None:
     analyser = StreamAnalyser(["speech", "gender"], PERIOD_MS)
-    bound = analyser.history_steps + analyser.lookahead_steps + 2 * PERIOD_MS // 64 + 4
+    bound = analyser.history_steps + 2 * PERIOD_MS // 64 + 4
     assert streamed.most_buffered <= bound * STEP_SAMPLES + CHUNK
 
 
