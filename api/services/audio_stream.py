@@ -2,9 +2,9 @@
 
 The transport (``/api/v1/audio/stream``, a WebSocket) lives in :mod:`api.rest.audio_stream`;
 this module knows only bytes in and messages out. Streams are 16-bit little-endian PCM,
-16 kHz mono: ``sample_rate`` and ``channels`` may be given, but only those values are accepted
-(a client converts first, e.g. ``sox in.wav -b 16 -c 1 -r 16k -t raw -``), so no resampling
-happens on the way and a step's timestamp is exactly its place in the bytes received.
+16 kHz mono unless ``sample_rate`` (8000-192000) and ``channels`` (1-8, interleaved) say
+otherwise; other layouts are mixed to mono and resampled on the way
+(:mod:`analysis.audio_jobs.live_pcm`), so a step's timestamp is its time in the stream.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from analysis.audio_jobs import (
     DEFAULT_OUTPUT_PERIOD_MS,
     DEFAULT_VOLUME_THRESHOLD,
     InvalidParameter,
     step_message,
 )
+from analysis.audio_jobs.live_pcm import MAX_CHANNELS, MAX_RATE, MIN_RATE, LivePcm
 from analysis.audio_jobs.streaming import StreamAnalyser
 from analysis.audio_jobs.vocabulary import SAMPLE_RATE
 from graph.settings import Settings
@@ -40,6 +39,8 @@ class StreamParameters:
     output_period_ms: int
     volume_threshold: float
     include_raw_values: bool
+    sample_rate: int = SAMPLE_RATE
+    channels: int = CHANNELS
 
 
 def _integer(query: Mapping[str, str], name: str, default: int) -> int:
@@ -56,15 +57,13 @@ def stream_parameters(query: Mapping[str, str]) -> StreamParameters:
     if "models" not in query:
         raise InvalidParameter("models", "models is required, e.g. ?models=speech,gender")
     rate = _integer(query, "sample_rate", SAMPLE_RATE)
-    if rate != SAMPLE_RATE:
+    if not MIN_RATE <= rate <= MAX_RATE:
         raise InvalidParameter(
-            "sample_rate", f"only {SAMPLE_RATE} Hz PCM is accepted (got {rate}); resample first"
+            "sample_rate", f"sample_rate must be {MIN_RATE} to {MAX_RATE} Hz (got {rate})"
         )
     channels = _integer(query, "channels", CHANNELS)
-    if channels != CHANNELS:
-        raise InvalidParameter(
-            "channels", f"only mono PCM is accepted (got {channels} channels); one stream each"
-        )
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise InvalidParameter("channels", f"channels must be 1 to {MAX_CHANNELS} (got {channels})")
     raw_values = query.get("include_raw_values", "false").strip().lower()
     if raw_values not in _TRUE + _FALSE:
         raise InvalidParameter("include_raw_values", "include_raw_values must be true or false")
@@ -78,6 +77,8 @@ def stream_parameters(query: Mapping[str, str]) -> StreamParameters:
         _integer(query, "output_period", DEFAULT_OUTPUT_PERIOD_MS),
         volume,
         raw_values in _TRUE,
+        rate,
+        channels,
     )
 
 
@@ -92,13 +93,10 @@ class AudioStream:
             parameters.volume_threshold,
             emotions_model,
         )
-        self._odd = b""  # a sample split between two frames
+        self._to_mono_16k = LivePcm(parameters.sample_rate, parameters.channels)
 
     def feed(self, pcm: bytes) -> None:
-        data = self._odd + pcm
-        whole = len(data) - len(data) % 2
-        self._odd = data[whole:]
-        self.analyser.feed(np.frombuffer(data[:whole], "<i2"))
+        self.analyser.feed(self._to_mono_16k(pcm))
 
     async def messages(self, *, final: bool = False) -> list[dict[str, Any]]:
         """The steps complete now as single-step messages (the analysis runs in a thread)."""

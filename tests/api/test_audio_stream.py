@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from math import gcd
 from typing import Any
 
 import numpy as np
 import pytest
 import websockets
+from scipy.signal import resample_poly
 
 from tests.support.audio_material import SENTENCES, Composition, silence, speak
 from tests.support.client import ApiClient
@@ -34,8 +36,18 @@ async def _refusal(url: str, headers: dict[str, str]) -> tuple[dict[str, Any], i
     return error, closed.value.rcvd.code, closed.value.rcvd.reason
 
 
+def _as_pcm(mono_16k: np.ndarray, rate: int, channels: int) -> bytes:
+    """The recording as interleaved 16-bit PCM at ``rate``: the first channel carries it, the
+    others a quieter copy (a stereo microphone)."""
+    g = gcd(rate, 16_000)
+    samples = resample_poly(mono_16k, rate // g, 16_000 // g)
+    layout = np.stack([samples] + [samples * 0.5] * (channels - 1), axis=1)
+    return np.clip(np.round(layout * 32767), -32768, 32767).astype("<i2").tobytes()
+
+
+@pytest.mark.parametrize(("rate", "channels"), [(16_000, 1), (48_000, 2), (44_100, 1)])
 async def test_speech_and_silence_stream_one_message_per_step(
-    api: ApiClient, stream_url: str
+    api: ApiClient, stream_url: str, rate: int, channels: int
 ) -> None:
     composition = (
         Composition()
@@ -43,8 +55,9 @@ async def test_speech_and_silence_stream_one_message_per_step(
         .add("female", speak(SENTENCES[2], "en-us+f3"))
         .add("silence", silence(2.0))
     )
-    pcm = np.clip(np.round(composition.samples * 32767), -32768, 32767).astype("<i2").tobytes()
+    pcm = _as_pcm(composition.samples, rate, channels)
     url = f"{stream_url}?models=speech,gender&output_period={PERIOD_MS}&include_raw_values=true"
+    url += f"&sample_rate={rate}&channels={channels}"
     messages: list[dict[str, Any]] = []
     async with websockets.connect(url, additional_headers=api.headers) as ws:
         step = FRAME_SAMPLES * 2 + 1  # odd: a sample split across frames is put back together
@@ -54,8 +67,11 @@ async def test_speech_and_silence_stream_one_message_per_step(
         with pytest.raises(websockets.ConnectionClosedOK):
             while True:
                 messages.append(json.loads(await asyncio.wait_for(ws.recv(), 60)))
-    steps = len(pcm) // 2 // 1024
-    assert [m["timestamp"] for m in messages] == list(range(0, steps * 64, PERIOD_MS))
+    # every period of the stream, the last one or two samples either way after resampling
+    steps = len(composition.samples) // 1024
+    timestamps = [m["timestamp"] for m in messages]
+    assert timestamps == list(range(0, len(timestamps) * PERIOD_MS, PERIOD_MS))
+    assert abs(len(timestamps) - len(range(0, steps * 64, PERIOD_MS))) <= 1
     for message in messages:
         assert set(message) == {"timestamp", "results", "raw"}
         assert set(message["results"]) == {"speech", "gender"}
@@ -84,8 +100,8 @@ async def test_speech_and_silence_stream_one_message_per_step(
         ("models=speech,loudness", "unknown model 'loudness'"),
         ("output_period=1024", "models is required"),
         ("models=speech&output_period=100", "multiple of 64"),
-        ("models=speech&sample_rate=44100", "only 16000 Hz"),
-        ("models=speech&channels=2", "only mono"),
+        ("models=speech&sample_rate=4000", "sample_rate must be 8000 to 192000 Hz"),
+        ("models=speech&channels=9", "channels must be 1 to 8"),
         ("models=emotions", "emotions model is not available"),
     ],
 )
