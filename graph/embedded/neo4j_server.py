@@ -183,6 +183,12 @@ class Neo4jServer:
         self.stop()
 
 
+def new_password() -> str:
+    """A generated password: hex, because neo4j-admin reads an argument starting with ``-`` as an
+    option (a URL-safe token does one time in 64, and set-initial-password then fails)."""
+    return secrets.token_hex(24)
+
+
 def _ensure_password(
     home: Path, java: str, lib_dir: Path, env: dict[str, str], log_path: Path
 ) -> str:
@@ -192,7 +198,7 @@ def _ensure_password(
         return path.read_text().strip()
     if (home / "data" / "databases").exists():
         raise StackError(f"{COMPONENT}: {home} has data but no password file; remove the data")
-    password = secrets.token_urlsafe(24)
+    password = new_password()
     argv = [java, "-cp", f"{lib_dir}/*", ADMIN_BOOT_CLASS, "dbms", "set-initial-password"]
     proc = processes.spawn([*argv, password], component=COMPONENT, log_path=log_path, env=env)
     if proc.wait(120) != 0:

@@ -18,7 +18,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
-from graph.embedded.neo4j_server import Neo4jServer
+from graph.embedded.neo4j_server import Neo4jServer, new_password
 from graph.errors import StackError
 
 pytestmark = [pytest.mark.stack, pytest.mark.graph_stores]
@@ -102,3 +102,10 @@ def test_server_dies_with_its_parent(home: Path) -> None:
         parent.wait()
         parent.stdout.close()  # type: ignore[union-attr]
     assert _gone(pids), "Neo4j outlived the process that started it"
+
+
+def test_generated_passwords_are_never_read_as_options() -> None:
+    # neo4j-admin took a password starting with "-" for an option and failed (1 start in 64)
+    passwords = {new_password() for _ in range(2000)}
+    assert len(passwords) == 2000
+    assert all(p.isalnum() and len(p) >= 32 for p in passwords)
