@@ -17,12 +17,14 @@ pytestmark = [pytest.mark.stack, pytest.mark.graph_stores]
 SERVERS = {"falkordb": {"redis-server", "postgres"}, "neo4j": {"redis-server", "postgres", "java"}}
 
 
+# two cold starts of every server (Neo4j's JVM twice): minutes on a loaded 2-core machine
+@pytest.mark.timeout(480)
 @pytest.mark.parametrize("graph", ["falkordb", "neo4j"])
 def test_up_apikey_stop_and_restart_keep_data(data_dir: Path, graph: str) -> None:
     port = free_port()
     proc = start_up(data_dir, port, graph)
     try:
-        wait_healthy(port, proc)
+        wait_healthy(port, proc, timeout=200)
         created = cli("apikey", "create", "--org", "acme", "--data-dir", str(data_dir))
         assert created.returncode == 0, created.stderr
         key = created.stdout.strip().splitlines()[-1]
@@ -51,7 +53,7 @@ def test_up_apikey_stop_and_restart_keep_data(data_dir: Path, graph: str) -> Non
 
     proc = start_up(data_dir, port, graph)
     try:
-        wait_healthy(port, proc)
+        wait_healthy(port, proc, timeout=200)
         found = graphql(
             port, key, f'{{ session(id: "{session}") {{ name labels {{ totalCount }} }} }}'
         )
