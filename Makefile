@@ -50,6 +50,12 @@ bench: install neo4j
 	$(PY) benchmarks/bench_thumbnails.py
 	$(PY) benchmarks/bench_video_quality.py
 	$(PY) benchmarks/bench_vmaf.py
+	$(PY) benchmarks/bench_time_series.py
+	$(PY) benchmarks/bench_pcap.py
+	$(PY) benchmarks/bench_ocr.py
+	$(PY) benchmarks/bench_image_match.py
+	$(PY) benchmarks/bench_session_audio.py
+	$(PY) benchmarks/bench_labelling.py
 
 # 20 s, 10 min and 60 min of 720p through every step (~40 min on 2 cores, plus ~12 min once to
 # make the video in ~/.cache/reelgraph-bench); BENCH_LONG_ARGS=--quick for 20 s and 2 min only.

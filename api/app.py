@@ -18,9 +18,10 @@ from api.graphql.limits import QueryLimits
 from api.graphql.schema import build_schema
 from api.graphql.view import PLAYGROUND_STATIC, ReelgraphGraphQL
 from api.input_middleware import InputStringsMiddleware
+from api.labelling_pages import labelling_page_routes
 from api.playground import STATIC_DIR
 from api.request_body import BodyReadTimeoutMiddleware, UploadSizeLimitMiddleware
-from api.rest import audio_jobs, face_json, frames
+from api.rest import audio_jobs, face_json, frames, query_images
 from api.rest.audio_stream import audio_stream
 from api.rest.files import upload_file
 from api.rest.jwks import jwks
@@ -100,10 +101,17 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
                 methods=["GET", "HEAD"],
             ),
             *_file_routes(),
+            *labelling_page_routes(),  # /label and /gallery
             Route("/file-processing/jobs", audio_jobs.create_job, methods=["POST"]),
             Route("/file-processing/jobs/{job_id}", audio_jobs.get_job, methods=["GET"]),
             Route(
                 "/file-processing/jobs/{job_id}/results", audio_jobs.get_results, methods=["GET"]
+            ),
+            Route("/api/v1/query-images", query_images.upload_query_image, methods=["POST"]),
+            Route(
+                "/api/v1/query-images/{image_id}",
+                query_images.download_query_image,
+                methods=["GET"],
             ),
         ],
         # unstorable strings in a path or query are refused before anything reads them

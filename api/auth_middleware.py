@@ -9,11 +9,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.asgi_errors import send_error
 from api.json_limits import loads_json
 from api.services.auth import authenticate
+from api.services.labelling.clip_urls import signed_clip_principal
 from graph.errors import ErrorCode, ReelgraphError
 
-PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/jwks.json"})
-PUBLIC_PREFIXES = ("/graphql/static/",)
+# the labelling pages sign labellers in themselves (labellingLogin, then a bearer token)
+PUBLIC_PATHS = frozenset({"/healthz", "/.well-known/jwks.json", "/label", "/gallery"})
+PUBLIC_PREFIXES = ("/graphql/static/", "/labelling/static/")
 MAX_LOGIN_BODY = 16 * 1024
+# Mutations that exchange what their arguments carry for a token: no header needed.
+LOGIN_FIELDS = frozenset({"login", "labellingLogin"})
 
 
 def _is_public(scope: Scope) -> bool:
@@ -47,13 +51,20 @@ class AuthMiddleware:
                 await self.app(scope, _replay(body), send)
                 return
         try:
-            principal = await authenticate(
-                state, headers.get("x-api-key"), headers.get("authorization")
-            )
+            principal = signed_clip_principal(
+                state.jwt_secret, scope["path"], scope.get("query_string", b"").decode()
+            ) or await authenticate(state, headers.get("x-api-key"), headers.get("authorization"))
         except ReelgraphError as exc:
             await send_error(scope, send, exc, 401)
             return
-        if not principal.has_scope("file"):
+        if principal.labeller_id is not None and not _is_graphql_post(scope):
+            # a labeller token reaches the labelling fields of GraphQL and nothing else
+            only = ReelgraphError(
+                "a labeller token only reaches /graphql", code=ErrorCode.LABELLER_ONLY
+            )
+            await send_error(scope, send, only)
+            return
+        if principal.labeller_id is None and not principal.has_scope("file"):
             forbidden = ReelgraphError("this key lacks the 'file' scope", code=ErrorCode.FORBIDDEN)
             await send_error(scope, send, forbidden)
             return
@@ -111,5 +122,5 @@ def is_login_only(body: bytes) -> bool:
         operation.operation is OperationType.MUTATION
         and len(selections) == 1
         and isinstance(selections[0], FieldNode)
-        and selections[0].name.value == "login"
+        and selections[0].name.value in LOGIN_FIELDS
     )

@@ -95,7 +95,7 @@ def cmd_apikey_create(args: argparse.Namespace) -> None:
 
     async def create(state: AppState) -> str:
         key, _ = await create_api_key(
-            state.orgs, args.org, args.scope or ["file"], args.name, args.project
+            state.orgs, args.org, args.scope or ["file"], args.name, args.project, args.email
         )
         return key
 
@@ -207,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--project", help="the project the key acts for (`project_id` of signed downloads)"
     )
+    create.add_argument("--email", help="the key owner's email (the uploader of its query images)")
     data_dir(create)
     create.set_defaults(func=cmd_apikey_create)
     listing = apikey.add_parser("list", help="list API keys (ids, orgs, scopes, revocations)")

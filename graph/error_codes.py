@@ -196,9 +196,158 @@ class ErrorCode(StrEnum):
     )
     UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT", 415, "the audio cannot be read or has no audio"
 
+    # OCR, image match and query images
+    VIDEO_BOX_REQUIRED = "VIDEO_BOX_REQUIRED", 400, "an ocr-request label without a video_box"
+    INVALID_OCR_CONFIG = (
+        "INVALID_OCR_CONFIG",
+        400,
+        "ocr_config holds an option or value outside the accepted list, or broken quoting",
+    )
+    UNKNOWN_MATCH_METHOD = (
+        "UNKNOWN_MATCH_METHOD",
+        400,
+        "an image-match method other than template or keypoint",
+    )
+    TOO_FEW_KEYPOINTS = "TOO_FEW_KEYPOINTS", 400, "the query image yields under 10 keypoints"
+    QUERY_IMAGE_NOT_FOUND = "QUERY_IMAGE_NOT_FOUND", 404, "no query image with that id in this org"
+    INVALID_QUERY_IMAGE_ID = "INVALID_QUERY_IMAGE_ID", 400, "a query image id that is no UUID"
+    INVALID_EMAIL = "INVALID_EMAIL", 400, "an API key owner's email that is no address"
+
+    # time-series analysis, imported series and PCAP stats
+    INVALID_TIME_SERIES_KEY = (
+        "INVALID_TIME_SERIES_KEY",
+        400,
+        "a series key that is not lowercase letters, digits and underscores (1-64)",
+    )
+    TIME_SERIES_NOT_FOUND = "TIME_SERIES_NOT_FOUND", 404, "the session has no series of that key"
+    TIME_SERIES_KEY_TAKEN = (
+        "TIME_SERIES_KEY_TAKEN",
+        409,
+        "an import under the key of a built-in series (only an imported series is replaced)",
+    )
+    INVALID_POINTS = (
+        "INVALID_POINTS",
+        400,
+        "imported points empty, too many, not finite, negative times or repeated times",
+    )
+    UNKNOWN_TIME_SERIES_METHOD = (
+        "UNKNOWN_TIME_SERIES_METHOD",
+        400,
+        "a time-series-request method other than range or stats",
+    )
+    INVALID_METRIC = "INVALID_METRIC", 400, "a stats metric alias that is not one of the list"
+    NO_LIMIT = "NO_LIMIT", 400, "a range request with neither lower_limit nor upper_limit"
+    LIMITS_REVERSED = "LIMITS_REVERSED", 400, "range limits that leave no value in range"
+    MIXED_TIME_SERIES_KEYS = (
+        "MIXED_TIME_SERIES_KEYS",
+        400,
+        "time-series-request labels of one label group name different series",
+    )
+    NOT_A_CAPTURE = "NOT_A_CAPTURE", 400, "the upload is not a pcap or pcapng capture"
+    TRUNCATED_CAPTURE = "TRUNCATED_CAPTURE", 400, "the capture ends in the middle of a packet"
+    NO_PCAP = "NO_PCAP", 404, "the session has no capture attached"
+
+    # session audio analyses and reference media
+    LOUDNESS_UNDETERMINED = (
+        "LOUDNESS_UNDETERMINED",
+        400,
+        "the audio is only silence or extremely low noise: no integrated loudness",
+    )
+    LOUDNESS_PENDING = "LOUDNESS_PENDING", 409, "the session's loudness is still being measured"
+    INVALID_THRESHOLDS = (
+        "INVALID_THRESHOLDS",
+        400,
+        "audio thresholds: unknown, not numbers, out of range, or not all four match thresholds",
+    )
+    INVALID_REFERENCE = (
+        "INVALID_REFERENCE",
+        400,
+        "an audio-match-request without exactly one of ref_audio_label_id and ref_audio_media_id",
+    )
+    REFERENCE_NOT_FOUND = (
+        "REFERENCE_NOT_FOUND",
+        404,
+        "the audio match reference (label, media or session) is not in this org",
+    )
+    REFERENCE_MEDIA_NOT_FOUND = (
+        "REFERENCE_MEDIA_NOT_FOUND",
+        404,
+        "no reference media (createMedia) with that id in this org",
+    )
+
     # outbound fetches (URL ingest, media proxy)
     URL_FORBIDDEN = "URL_FORBIDDEN", 403, "the URL's host or address may not be fetched"
     UPSTREAM_ERROR = "UPSTREAM_ERROR", 502, "the remote server failed or refused"
     UPSTREAM_TOO_LARGE = "UPSTREAM_TOO_LARGE", 502, "the remote file exceeds the size limit"
     UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT", 504, "the remote server answered too slowly"
     NOT_AN_IMAGE = "NOT_AN_IMAGE", 502, "the proxied file is not an image"
+
+    # crowd video labelling
+    CAMPAIGN_NOT_FOUND = "CAMPAIGN_NOT_FOUND", 404, "no labelling campaign with that id (here)"
+    CLIP_NOT_FOUND = "CLIP_NOT_FOUND", 404, "no clip with that id in this campaign"
+    LABELLER_NOT_FOUND = "LABELLER_NOT_FOUND", 404, "no labeller with that id in this org"
+    INVALID_CAMPAIGN = (
+        "INVALID_CAMPAIGN",
+        400,
+        "a campaign's name, question, batch size, golds per batch or clip source is out of range",
+    )
+    INVALID_CLIENT_ID = "INVALID_CLIENT_ID", 400, "a clientId that is not 1-128 of [A-Za-z0-9._-]"
+    MISSING_CREDENTIAL = "MISSING_CREDENTIAL", 400, "labellingLogin needs clientId or idToken"
+    INVALID_ID_TOKEN = (
+        "INVALID_ID_TOKEN",
+        401,
+        "an OpenID Connect ID token that fails verification (signature, issuer, audience, expiry)",
+    )
+    OIDC_NOT_CONFIGURED = "OIDC_NOT_CONFIGURED", 400, "idToken given but no issuer is configured"
+    LABELLER_BLACKLISTED = "LABELLER_BLACKLISTED", 403, "the labeller is blacklisted"
+    RESEARCHER_ONLY = (
+        "RESEARCHER_ONLY",
+        403,
+        "only a researcher (the org's API key, or a labeller of type researcher) may do this",
+    )
+    LABELLER_ONLY = (
+        "LABELLER_ONLY",
+        403,
+        "the field needs a labeller token (labellingLogin), or a labeller token tried another",
+    )
+    WRONG_CAMPAIGN = "WRONG_CAMPAIGN", 403, "the labeller token belongs to another campaign"
+    NO_BATCH_AVAILABLE = (
+        "NO_BATCH_AVAILABLE",
+        404,
+        "too few golds or clips for a batch now (`extensions.reason`: NOT_ENOUGH_GOLDS or "
+        "NOT_ENOUGH_CLIPS)",
+    )
+    INVALID_BATCH_TOKEN = (
+        "INVALID_BATCH_TOKEN",
+        401,
+        "a batch token that is malformed, tampered, another labeller's, or whose clips differ "
+        "from the answers",
+    )
+    BATCH_TOO_EARLY = "BATCH_TOO_EARLY", 425, "a batch returned before its not-before time"
+    BATCH_EXPIRED = "BATCH_EXPIRED", 401, "a batch returned after its token expired"
+    BATCH_ALREADY_RETURNED = "BATCH_ALREADY_RETURNED", 409, "the batch was already returned"
+    ROLE_CHANGED = (
+        "ROLE_CHANGED",
+        409,
+        "the labeller became or stopped being a researcher since the batch was issued",
+    )
+    INVALID_ANSWER = (
+        "INVALID_ANSWER",
+        400,
+        "a citizen answer other than 0/1, a state code researchers cannot set, or a clip twice",
+    )
+    INVALID_CLIP_SIGNATURE = (
+        "INVALID_CLIP_SIGNATURE",
+        401,
+        "a signed clip URL that was altered or has expired",
+    )
+    INVALID_TUTORIAL_RECORD = (
+        "INVALID_TUTORIAL_RECORD",
+        400,
+        "actionType outside 0-4 or queryType outside 0-2",
+    )
+    INVALID_GALLERY_QUERY = (
+        "INVALID_GALLERY_QUERY",
+        400,
+        "userId given for a gallery kind other than POSITIVE",
+    )

@@ -22,6 +22,9 @@ GRAPH_INDEXES: tuple[IndexSpec, ...] = (
     IndexSpec("Stranger", "session_id"),
     IndexSpec("Identity", "id"),
     IndexSpec("Identity", "org_id"),
+    IndexSpec("Campaign", "id"),
+    IndexSpec("Clip", "id"),
+    IndexSpec("Clip", "campaign_id"),
 )
 
 

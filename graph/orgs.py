@@ -25,6 +25,7 @@ class ApiKey:
     created_at: float | None = None
     revoked_at: float | None = None  # a revoked key (and every token from it) is refused
     project_id: str | None = None  # the project its calls act for (signed download requests)
+    email: str | None = None  # its owner's email: who uploaded what (query images)
     org_name: str | None = field(default=None, compare=False)
 
 
@@ -41,13 +42,13 @@ RETURN o.id AS id, o.name AS name
 _CREATE_KEY = """
 MATCH (o:Org {id: $org_id})
 CREATE (k:ApiKey {id: $id, org_id: $org_id, hash: $hash, scopes: $scopes, name: $name,
-                  project_id: $project_id, created_at: $now})-[:OF]->(o)
+                  project_id: $project_id, email: $email, created_at: $now})-[:OF]->(o)
 RETURN k.id AS id
 """
 _KEY_RETURN = """
 RETURN k.id AS id, k.org_id AS org_id, k.scopes AS scopes, k.name AS name,
        k.created_at AS created_at, k.revoked_at AS revoked_at, o.name AS org_name,
-       k.project_id AS project_id
+       k.project_id AS project_id, k.email AS email
 """
 _FIND_KEY = "MATCH (k:ApiKey {hash: $hash})-[:OF]->(o:Org) WHERE k.revoked_at IS NULL" + _KEY_RETURN
 _FIND_KEY_BY_ID = (
@@ -75,6 +76,7 @@ def _key(row: dict[str, Any]) -> ApiKey:
         revoked_at=row["revoked_at"],
         org_name=row["org_name"],
         project_id=row.get("project_id"),
+        email=row.get("email"),
     )
 
 
@@ -95,6 +97,7 @@ class OrgStore:
         scopes: tuple[str, ...],
         name: str | None = None,
         project_id: str | None = None,
+        email: str | None = None,
     ) -> ApiKey:
         key_id = new_id()
         now = now_s()
@@ -105,6 +108,7 @@ class OrgStore:
             "scopes": list(scopes),
             "name": name,
             "project_id": project_id,
+            "email": email,
             "now": now,
         }
         await self.graph.run(_CREATE_KEY, params)
@@ -115,6 +119,7 @@ class OrgStore:
             name=name,
             created_at=now,
             project_id=project_id,
+            email=email,
         )
 
     async def find_api_key(self, key: str) -> ApiKey | None:

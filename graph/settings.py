@@ -136,6 +136,10 @@ class Settings:
         "REELGRAPH_IMAGE_DECODE_CONCURRENCY", 2, "images the API decodes at the same time",
         "limits",
     )  # fmt: skip
+    query_image_max_bytes: int = setting(
+        "REELGRAPH_QUERY_IMAGE_MAX_BYTES", 10 * MiB, "one query image (`POST "
+        "/api/v1/query-images`); 413 `PAYLOAD_TOO_LARGE` at the first byte past it", "limits",
+    )  # fmt: skip
     max_video_pixels: int = setting(
         "REELGRAPH_MAX_VIDEO_PIXELS", 36_000_000, "width x height of a recording's pictures (8K "
         "is 33.2 MP): larger media fail ingest, and frame, clip and overlay routes answer 422 "
@@ -293,6 +297,21 @@ class Settings:
         "which VMAF refuses (seed 000)", "analyses",
     )  # fmt: skip
     vmaf_timeout_s: int = setting("REELGRAPH_VMAF_TIMEOUT_S", 3600, "VMAF's ffmpeg run", "analyses")
+    # session audio analyses (volume, loudness, loudness issues)
+    audio_analyses_on_ingest: bool = setting(
+        "REELGRAPH_AUDIO_ANALYSES_ON_INGEST", True, "measure volume, loudness and loudness "
+        "issues after a session with audio is ingested", "analyses",
+    )  # fmt: skip
+    loudness_max_lufs: float = setting(
+        "REELGRAPH_LOUDNESS_MAX_LUFS", -10.0, "short-term loudness above this is an "
+        "`audio-loudness-issue` (too loud); a session tag `loudness_max_lufs` overrides it",
+        "analyses",
+    )  # fmt: skip
+    loudness_min_lufs: float = setting(
+        "REELGRAPH_LOUDNESS_MIN_LUFS", -40.0, "short-term loudness below this while the audio "
+        "is above -70 LUFS is an `audio-loudness-issue` (too quiet); tag `loudness_min_lufs`",
+        "analyses",
+    )  # fmt: skip
     # audio file processing jobs
     audio_upload_max_bytes: int = setting(
         "REELGRAPH_AUDIO_UPLOAD_MAX_BYTES", 15 * MiB, "an audio file sent in the body of `POST "
@@ -316,6 +335,37 @@ class Settings:
         "first input is float32 [batch, 33712] (2107 ms of 16 kHz mono, full scale ±1) and "
         "whose first output is float32 [batch, 4] (happy, irritated, neutral, tired); without "
         "it `emotions` answers `MODEL_UNAVAILABLE`", "analyses", shown="(none)",
+    )  # fmt: skip
+
+    # crowd video labelling
+    labelling_token_ttl_s: int = setting(
+        "REELGRAPH_LABELLING_TOKEN_TTL_S", 4 * 3600, "lifetime of a labeller token "
+        "(`labellingLogin`)", "security", shown="14400 (4 h)",
+    )  # fmt: skip
+    labelling_batch_ttl_s: int = setting(
+        "REELGRAPH_LABELLING_BATCH_TTL_S", 3600, "how long a labelling batch may be returned "
+        "after issue", "security",
+    )  # fmt: skip
+    labelling_batch_min_s: float = setting(
+        "REELGRAPH_LABELLING_BATCH_MIN_S", 5.0, "a labelling batch returned sooner than this "
+        "after issue is refused (`BATCH_TOO_EARLY`) and can be returned later", "security",
+    )  # fmt: skip
+    labelling_clip_url_ttl_s: int = setting(
+        "REELGRAPH_LABELLING_CLIP_URL_TTL_S", 6 * 3600, "lifetime of a signed clip URL",
+        "security", shown="21600 (6 h)",
+    )  # fmt: skip
+    labelling_oidc_issuer: str | None = setting(
+        "REELGRAPH_LABELLING_OIDC_ISSUER", None, "issuer (`iss`) of the ID tokens "
+        "`labellingLogin(idToken:)` accepts, e.g. `https://accounts.google.com`; unset: none",
+        "security", shown="(none)",
+    )  # fmt: skip
+    labelling_oidc_audience: str | None = setting(
+        "REELGRAPH_LABELLING_OIDC_AUDIENCE", None, "the OAuth client id ID tokens must name "
+        "(`aud`)", "security", shown="(none)",
+    )  # fmt: skip
+    labelling_oidc_jwks_url: str | None = setting(
+        "REELGRAPH_LABELLING_OIDC_JWKS_URL", None, "the issuer's JWKS URL, e.g. "
+        "`https://www.googleapis.com/oauth2/v3/certs`", "security", shown="(none)",
     )  # fmt: skip
 
     @property

@@ -10,6 +10,10 @@ VENV=${VENV:-.venv}
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+for lang in eng jpn; do  # OCR languages: Debian ships each as its own package
+    ls /usr/share/tesseract-ocr/*/tessdata/"$lang".traineddata >/dev/null 2>&1 || need_apt+=("tesseract-ocr-$lang")
+done
 # the production-shape tests (tests/production) run Debian's own servers, as compose does
 server_apt=()
 command -v redis-server >/dev/null 2>&1 || server_apt+=(redis-server)
@@ -17,6 +21,10 @@ compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || server_apt+=(postg
 # the audio job tests (tests/analysis/audio_jobs) speak their test material with espeak-ng
 test_apt=()
 command -v espeak-ng >/dev/null 2>&1 || test_apt+=(espeak-ng)
+# the labelling page tests (tests/labelling/test_pages.py) drive a headless Chromium
+command -v chromium >/dev/null 2>&1 || test_apt+=(chromium)
+# OCR tests render Japanese text
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || test_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ] || [ ${#server_apt[@]} -gt 0 ] || [ ${#test_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
   if [ "$SUDO" = none ] || ! command -v apt-get >/dev/null; then

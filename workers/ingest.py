@@ -20,6 +20,7 @@ from workers.progress import report
 from workers.registry import INGEST_KEY as INGEST_KEY
 from workers.requests import fail_waiting_requests, queue_waiting_requests
 from workers.runner import Failed, guarded, in_pool
+from workers.session_audio import start_session_audio
 from workers.vmaf import start_vmaf_from_tags
 
 # Fewer readable packets than this share of the advertised frames means a truncated file.
@@ -57,6 +58,8 @@ async def ingest(ctx: dict[str, Any], *, session_id: str) -> str:
         await start_chunks(state, session_id)
     if props.get("kind") == "video" and state.settings.face_trace_on_ingest:
         await start_face_trace(state, session_id)
+    if props.get("has_audio") and state.settings.audio_analyses_on_ingest:
+        await start_session_audio(state, session_id)
     ready = await state.sessions.get(session_id, None)
     if ready is not None:
         await queue_waiting_requests(state, ready)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +26,7 @@ from graph.settings import Settings
 from graph.timeseries import TimeSeriesPoints
 
 if TYPE_CHECKING:
+    from graph.state import AppState
     from workers.request_job import ReadyRequest
 
 Media = Literal["video", "audio", "any"]
@@ -36,18 +37,11 @@ INGEST_KEY = "ingest"
 CHUNKS_KEY = "chunks"
 FACE_TRACE_KEY = "face-trace"
 VMAF_KEY = "vmaf"
-SESSION_JOB_KEYS = (INGEST_KEY, CHUNKS_KEY, FACE_TRACE_KEY, VMAF_KEY)
+# The post-ingest audio pass (workers/session_audio.py) moves these three keys.
+SESSION_AUDIO_KEYS = ("audio-volume", "audio-momentary-lufs", "audio-loudness-issue")
+SESSION_JOB_KEYS = (INGEST_KEY, CHUNKS_KEY, FACE_TRACE_KEY, VMAF_KEY, *SESSION_AUDIO_KEYS)
 # Seed 000's trackable keys that no spec produces yet: tracking one is valid and waits for it.
-RESERVED_KEYS = (
-    "audio-activity",
-    "audio-loudness-issue",
-    "audio-match",
-    "audio-momentary-lufs",
-    "audio-volume",
-    "image-match",
-    "ocr",
-    "time-series",
-)
+RESERVED_KEYS: tuple[str, ...] = ()
 
 
 def tracked_key(name: str) -> str:
@@ -103,6 +97,16 @@ class AnalysisSpec:
     described_as: str = "an analysis"  # in "internal error in <described_as>"
     runs_doc: str | None = None  # README "runs" column; the picked names when None
     results_doc: str = ""  # README "results" column
+    # Hooks for a request that does not fit the process-pool shape (time-series requests read
+    # the stores and share results across a label group); each is None for the usual spec.
+    # ``read_data``: the label's ``data`` → the plan's params, instead of ``parameters``;
+    # ``admit``: checks that need the stores, before ``addLabels`` or an update writes anything;
+    # ``run``: the job itself, given ``ctx`` and the label id, instead of ``work``/``outcome``;
+    # ``forget``: what else goes when a request label is deleted.
+    read_data: Callable[[Mapping[str, Any]], Any] | None = None
+    admit: Callable[[AppState, Session, Sequence[Label]], Awaitable[None]] | None = None
+    run: Callable[[dict[str, Any], str], Awaitable[str]] | None = None
+    forget: Callable[[AppState, Label], Awaitable[None]] | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -51,6 +51,8 @@ def job_of(spec: AnalysisSpec) -> Callable[..., Coroutine[Any, Any, str]]:
     """The arq coroutine of ``spec``'s job (named after it)."""
 
     async def job(ctx: dict[str, Any], *, label_id: str) -> str:
+        if spec.run is not None:
+            return await spec.run(ctx, label_id)
         return await run_request(ctx, spec, label_id)
 
     job.__name__ = job.__qualname__ = spec.job

@@ -63,7 +63,10 @@ def plan_of(label: Label, session: Session) -> RequestPlan | None:
     names = _names(given, tuple(spec.analyses)) if spec.selectable else tuple(spec.analyses)
     if spec.choose is not None:
         names = spec.choose(names, bool(given) and spec.selectable, session)
-    params = with_parameters(spec.parameters, fields.get("parameters"))
+    if spec.read_data is not None:
+        params = spec.read_data(fields)
+    else:
+        params = with_parameters(spec.parameters, fields.get("parameters"))
     tracked = tuple(dict.fromkeys(key for name in names for key in spec.analyses[name]))
     return RequestPlan(spec, names, tracked, box, params)
 

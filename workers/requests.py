@@ -17,7 +17,7 @@ from graph.labels import Label
 from graph.sessions import Session
 from graph.state import AppState
 from workers.progress import fail_runs, forget_runs, report_runs
-from workers.registry import request_types
+from workers.registry import request_types, spec_for, spec_named
 from workers.request_plan import is_request, plan_of
 
 MAX_WAITING_LABELS = 10_000
@@ -34,6 +34,20 @@ async def queue_requests(state: AppState, session: Session, labels: Sequence[Lab
         await _enqueue(state, plan.job, label.id)
         queued += 1
     return queued
+
+
+async def admit_requests(state: AppState, session: Session, labels: Sequence[Label]) -> None:
+    """Run each spec's store-reading checks on its request labels (InvalidInput when one fails),
+    before anything is written."""
+    by_spec: dict[str, list[Label]] = {}
+    for label in labels:
+        spec = spec_for(label.label_type)
+        if spec is not None and spec.admit is not None:
+            by_spec.setdefault(spec.job, []).append(label)
+    for job, admitted in by_spec.items():
+        admit = spec_named(job).admit
+        if admit is not None:
+            await admit(state, session, admitted)
 
 
 async def _enqueue(state: AppState, job: str, label_id: str) -> None:
@@ -78,3 +92,6 @@ async def forget_request(state: AppState, label: Label) -> None:
     await state.labels.delete_results(label.id)
     await state.timeseries.delete_source(label.session_id, label.id)
     await forget_runs(state, label.session_id, label.id)
+    spec = spec_for(label.label_type)
+    if spec is not None and spec.forget is not None:
+        await spec.forget(state, label)

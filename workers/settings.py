@@ -22,9 +22,13 @@ from workers.audio_job import audio_job
 from workers.chunks import detect_chunks
 from workers.face_trace import face_trace, match_faces
 from workers.ingest import ingest
+from workers.pcap import JOB_NAME as PCAP_JOB
+from workers.pcap import pcap_stats
 from workers.registry import specs
 from workers.request_job import job_of
 from workers.runner import close_progress_manager, progress_manager
+from workers.session_audio import JOB_NAME as SESSION_AUDIO_JOB
+from workers.session_audio import session_audio
 from workers.vmaf import vmaf
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,10 @@ def job_functions(settings: Settings) -> list[Any]:
         # retried after a crash: the rerun starts over; only the run that finishes the job
         # stores its result and sends its callback
         func(audio_job, name=AUDIO_JOB, timeout=settings.audio_job_timeout_s, max_tries=3),
+        # a rerun reads the capture again and replaces the summary and the network series
+        func(pcap_stats, name=PCAP_JOB, timeout=settings.video_analysis_timeout_s, max_tries=2),
+        # volume, loudness and loudness issues of a session with audio; a rerun replaces them
+        func(session_audio, name=SESSION_AUDIO_JOB, timeout=ingest_timeout_s, max_tries=2),
         *(
             func(
                 job_of(spec),

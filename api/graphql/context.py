@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 from api.services.state import AppState, Principal
 from graph.analyses import Analysis
 from graph.chunks import Chunk
-from graph.errors import Unauthenticated
+from graph.errors import ErrorCode, ReelgraphError, Unauthenticated
 from graph.faces import CoOccurs, FaceTrace, Stranger, TraceLink
 from graph.identities import Identity, IdentityPair
 from graph.sessions import Session
@@ -96,4 +96,8 @@ class Context:
     def require_principal(self) -> Principal:
         if self.principal is None:
             raise Unauthenticated("missing X-API-Key or Authorization: Bearer header")
+        if self.principal.labeller_id is not None:  # labeller tokens: the labelling fields only
+            raise ReelgraphError(
+                "a labeller token reaches only the labelling fields", code=ErrorCode.LABELLER_ONLY
+            )
         return self.principal

@@ -24,15 +24,23 @@ from api.graphql.faces.mutations import FaceMutation
 from api.graphql.faces.queries import FaceQuery
 from api.graphql.faces.types import Identity
 from api.graphql.input_strings import InputStrings
+from api.graphql.labelling.mutations import LabellingMutation
+from api.graphql.labelling.queries import LabellingQuery
+from api.graphql.labelling.subscriptions import LabellingSubscription
 from api.graphql.labels.mutations import LabelMutation
 from api.graphql.labels.queries import LabelQuery
 from api.graphql.labels.subscriptions import LabelSubscription
 from api.graphql.labels.types import Label, LabelGroup
 from api.graphql.limits import QueryLimiter, QueryLimits
 from api.graphql.nodes.queries import NodeQuery
+from api.graphql.query_images.mutations import QueryImageMutation
+from api.graphql.query_images.queries import QueryImageQuery
+from api.graphql.session_audio.mutations import SessionAudioMutation
+from api.graphql.session_audio.queries import SessionAudioQuery
 from api.graphql.sessions.mutations import SessionMutation
 from api.graphql.sessions.queries import SessionQuery
 from api.graphql.sessions.types import Session
+from api.graphql.timeseries.mutations import TimeSeriesMutation
 from api.graphql.timeseries.queries import TimeSeriesQuery
 from api.graphql.vmaf.mutations import VmafMutation
 from api.graphql.vmaf.queries import VmafQuery
@@ -48,19 +56,33 @@ class Query(
     VmafQuery,
     FaceQuery,
     AudioJobQuery,
+    LabellingQuery,
+    SessionAudioQuery,
+    QueryImageQuery,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    SessionMutation, LabelMutation, VmafMutation, AuthMutation, FaceMutation, AudioJobMutation
+    SessionMutation,
+    LabelMutation,
+    VmafMutation,
+    AuthMutation,
+    FaceMutation,
+    AudioJobMutation,
+    LabellingMutation,
+    SessionAudioMutation,
+    TimeSeriesMutation,
+    QueryImageMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(AnalysisSubscription, LabelSubscription, AudioJobSubscription):
+class Subscription(
+    AnalysisSubscription, LabelSubscription, AudioJobSubscription, LabellingSubscription
+):
     pass
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import jwt
 
+from api.services.labelling.tokens import LABELLER_TYP, labeller_principal, token_type
 from api.services.state import AppState, Principal
 from graph.errors import ErrorCode, InvalidInput, NotFound, Unauthenticated
 from graph.orgs import ApiKey, OrgStore, hash_api_key
@@ -52,6 +53,15 @@ def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(scopes))
 
 
+def check_email(email: str) -> str:
+    """An owner email: one ``@`` between non-empty parts, no spaces, at most 254 characters."""
+    email = email.strip()
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or " " in email or len(email) > 254:
+        raise InvalidInput(f"{email!r} is not an email address", code=ErrorCode.INVALID_EMAIL)
+    return email
+
+
 def check_ttl(settings: Settings, ttl_s: int | None) -> int:
     """A token lifetime: the configured default, or one from 1 s to REELGRAPH_JWT_TTL_MAX_S."""
     longest = settings.jwt_ttl_max_s
@@ -70,20 +80,23 @@ async def create_api_key(
     scopes: Sequence[str] = ("file",),
     name: str | None = None,
     project_id: str | None = None,
+    email: str | None = None,
 ) -> tuple[str, str]:
     """Create the org if needed and a key for it; returns (key, org_id). Only the hash is kept.
 
     ``project_id`` names the project the key's calls act for (the ``project_id`` claim of the
-    signed download requests its audio jobs make).
+    signed download requests its audio jobs make); ``email`` its owner (the uploader its query
+    images name).
     """
     if not org_name.strip():
         raise InvalidInput("org name must not be empty", code=ErrorCode.INVALID_ORG)
     project = project_id.strip() if project_id is not None else None
     if project_id is not None and not project:
         raise InvalidInput("project must not be empty", code=ErrorCode.INVALID_ORG)
+    owner = check_email(email) if email is not None else None
     org = await orgs.ensure_org(org_name.strip())
     key = new_api_key()
-    await orgs.create_api_key(org.id, key, check_scopes(scopes), name, project)
+    await orgs.create_api_key(org.id, key, check_scopes(scopes), name, project, owner)
     return key, org.id
 
 
@@ -123,6 +136,7 @@ async def principal_for_api_key(state: AppState, key: str) -> Principal:
         scopes=frozenset(found.scopes),
         key_id=found.id,
         project_id=found.project_id,
+        email=found.email,
     )
 
 
@@ -158,7 +172,9 @@ async def principal_for_jwt(state: AppState, token: str) -> Principal:
     if key is None or key.org_id != org:
         raise Unauthenticated("the token's API key was revoked", code=ErrorCode.TOKEN_REVOKED)
     granted = frozenset(str(s) for s in scopes) & frozenset(key.scopes)
-    return Principal(org_id=org, scopes=granted, key_id=key_id, project_id=key.project_id)
+    return Principal(
+        org_id=org, scopes=granted, key_id=key_id, project_id=key.project_id, email=key.email
+    )
 
 
 async def authenticate(
@@ -173,6 +189,8 @@ async def authenticate(
             raise Unauthenticated(
                 "Authorization must be 'Bearer <token>'", code=ErrorCode.INVALID_TOKEN
             )
+        if token_type(token.strip()) == LABELLER_TYP:  # a crowd labeller: no API key behind it
+            return labeller_principal(state.jwt_secret, token.strip())
         return await principal_for_jwt(state, token.strip())
     raise Unauthenticated("missing X-API-Key or Authorization: Bearer header")
 

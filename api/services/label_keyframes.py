@@ -7,6 +7,7 @@ from pathlib import Path
 
 from analysis.media.frames import Crop
 from api.services.frames import frame_jpeg, require_video
+from api.services.ocr_keyframes import is_landscape_ocr, upright_jpeg
 from api.services.sessions import require_session
 from api.services.state import AppState, Principal
 from graph.errors import ErrorCode, InvalidInput, NotFound
@@ -26,7 +27,8 @@ async def label_keyframe(state: AppState, principal: Principal, label_id: str, e
     """A cached JPEG of the frame at the label's ``start`` or ``end`` time.
 
     Cropped to the label's first ``video_box`` so a user sees what an OCR or quality request
-    reads; the whole frame for a label without one.
+    reads; the whole frame for a label without one. An ``ocr-request`` with ``landscape`` shows
+    its crop turned upright, exactly as OCR reads it before any ``target_height`` resize.
     """
     if edge not in EDGES:
         raise InvalidInput(
@@ -44,4 +46,6 @@ async def label_keyframe(state: AppState, principal: Principal, label_id: str, e
     if label.video_box:
         x0, y0, x1, y1 = label.video_box[0]
         crop = Crop(x0, y0, x1 - x0, y1 - y0)
+    if crop is not None and is_landscape_ocr(label):
+        return await upright_jpeg(state, session, frame, crop)
     return await frame_jpeg(state, session, frame, crop)

@@ -22,7 +22,7 @@ from graph.events import publish
 from graph.ids import new_id, now_s
 from graph.labels import Label, label_row
 from workers.request_plan import plan_of
-from workers.requests import forget_request, queue_requests
+from workers.requests import admit_requests, forget_request, queue_requests
 
 UNSET: Any = object()
 
@@ -77,6 +77,7 @@ async def add_labels(
     ]
     for label in labels:
         plan_of(label, session)  # a bad request label fails the whole call before any write
+    await admit_requests(state, session, labels)  # checks that read the stores, likewise
     await state.labels.add_many(session.id, labels)
     await queue_requests(state, session, labels)
     await publish(
@@ -127,6 +128,8 @@ async def update_label(
         pinned=label.pinned if pinned is UNSET or pinned is None else bool(pinned),
     )
     rerun = plan_of(changed, session) is not None and _request_changed(label, changed)
+    if rerun:
+        await admit_requests(state, session, [changed])
     updated = await state.labels.update(changed)
     if rerun:  # the request now asks for something else: its results are replaced
         await queue_requests(state, session, [updated])

@@ -12,6 +12,7 @@ from api.services.pagination import check_first, page_position
 from api.services.state import AppState, Principal
 from graph.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from graph.ids import encode_cursor, new_session_id, now_s, to_json
+from graph.session_audio import LoudnessStore
 from graph.sessions import Session, SessionStatus
 from workers.progress import request as request_analysis
 from workers.registry import INGEST_KEY
@@ -150,6 +151,7 @@ async def delete_session(state: AppState, principal: Principal, session_id: str)
     await state.keyframes.delete_session(session.id)
     await state.uploads.delete_for_session(session.id)
     await state.timeseries.delete_session(session.id)
+    await LoudnessStore(state.pool).delete_session(session.id)
     await state.analysis_runs.delete_session(session.id)
     await state.face_detections.delete_session(session.id)
     media_cache(state.settings).drop_session(session.id)

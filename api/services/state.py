@@ -17,6 +17,12 @@ class Principal:
     scopes: frozenset[str]
     key_id: str | None = None
     project_id: str | None = None  # the API key's project, if it names one
+    email: str | None = None  # the API key owner's email (the uploader of query images)
+    # A labeller token's caller: no API key, no scopes, only the labelling fields of one
+    # campaign (the labeller's role is re-read from the store on every request).
+    labeller_id: str | None = None
+    campaign_id: str | None = None
+    connection_id: int | None = None
 
     def has_scope(self, scope: str) -> bool:
         # system-level access includes file-level access

@@ -38,7 +38,7 @@ async def test_start_and_end_frames_cropped_to_the_video_box(
     start, end = 12 * FRAME_MS, 77 * FRAME_MS + 5
     [label] = await api.add_labels(
         motion_session,
-        [{"labelType": "ocr-request", "startTime": start, "endTime": end, "videoBox": box}],
+        [{"labelType": "ocr-result", "startTime": start, "endTime": end, "videoBox": box}],
     )
     truth = motion_frames()
     for edge, frame in (("start", 12), ("end", 77)):

@@ -56,7 +56,18 @@ async def test_seed_audio_activity_label_round_trips(api: ApiClient, session: di
     assert group["labelGroup"]["sessionId"] == session["id"]
 
 
+async def _import_series(api: ApiClient, session_id: str, key: str) -> None:
+    """A time-series request names a series the session has: import one."""
+    await api.gql(
+        "mutation($s: ID!, $k: String!) { addTimeSeries(sessionId: $s, key: $k, "
+        "points: [{t: 0, value: 1}]) { key } }",
+        s=session_id,
+        k=key,
+    )
+
+
 async def test_seed_time_forms_categories_and_video_box(api: ApiClient, session: dict) -> None:
+    await _import_series(api, session["id"], "frame_rate")
     labels = await api.add_labels(
         session["id"],
         [
@@ -80,7 +91,7 @@ async def test_seed_time_forms_categories_and_video_box(api: ApiClient, session:
                 },
             },
             {"labelType": "image-match-result", "startTime": 1, "endTime": 2},
-            {"labelType": "ocr-request", "startTime": 5, "endTime": 5, "pinned": True},
+            {"labelType": "ocr-result", "startTime": 5, "endTime": 5, "pinned": True},
         ],
     )
     video, series, match, ocr = labels
@@ -92,11 +103,17 @@ async def test_seed_time_forms_categories_and_video_box(api: ApiClient, session:
     assert series["category"] == "frame_rate"
     assert series["tsEnd"] == pytest.approx(session["tsStart"] + 24.0)
     assert match["category"] is None and match["name"] is None
-    assert ocr["category"] == "ocr request" and ocr["pinned"] is True
+    assert ocr["category"] == "ocr result" and ocr["pinned"] is True
     assert len({lab["labelGroupId"] for lab in labels}) == 4, "each label starts its own group"
 
 
+def _stats_data(*metrics: str) -> dict[str, Any]:
+    parameters = {"metrics": list(metrics)}
+    return {"method": "stats", "time_series_key": "imported_mos", "parameters": parameters}
+
+
 async def test_labels_join_an_existing_group(api: ApiClient, session: dict) -> None:
+    await _import_series(api, session["id"], "imported_mos")
     [first] = await api.add_labels(
         session["id"],
         [
@@ -104,7 +121,7 @@ async def test_labels_join_an_existing_group(api: ApiClient, session: dict) -> N
                 "labelType": "time-series-request",
                 "startTime": "24",
                 "endTime": "42",
-                "data": {"method": "stats", "time_series_key": "video_quality_mos"},
+                "data": _stats_data("percentile 25", "percentile 50", "percentile 75"),
             }
         ],
     )
@@ -116,12 +133,14 @@ async def test_labels_join_an_existing_group(api: ApiClient, session: dict) -> N
                 "startTime": "1",
                 "endTime": "10",
                 "labelGroupId": first["labelGroupId"],
+                "data": _stats_data("percentile 90"),
             },
             {
                 "labelType": "time-series-request",
                 "startTime": "45",
                 "endTime": "53",
                 "labelGroupId": first["labelGroupId"],
+                "data": _stats_data("mean", "percentile 50"),
             },
         ],
     )
@@ -258,7 +277,7 @@ async def test_label_pages_and_type_filter(api: ApiClient, session: dict) -> Non
         session["id"],
         [
             {
-                "labelType": "user" if i % 2 else "ocr-request",
+                "labelType": "user" if i % 2 else "ocr-result",
                 "startTime": i * 10,
                 "endTime": i * 10,
             }

@@ -101,7 +101,12 @@ async def test_audio_only_session_gets_no_chunks_job(
     session = await _ingested(api, run_worker, shot_media.audio_only())
     assert session["status"] == "READY"
     assert session["chunks"] == []
-    assert [a["key"] for a in session["analyses"]] == ["ingest"]
+    assert sorted(a["key"] for a in session["analyses"]) == [
+        "audio-loudness-issue",
+        "audio-momentary-lufs",
+        "audio-volume",
+        "ingest",
+    ]
 
 
 async def test_unreadable_media_is_an_error_analysis(

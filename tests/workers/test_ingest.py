@@ -28,8 +28,11 @@ async def test_good_upload_is_ingested(
     assert (session["width"], session["height"]) == (320, 240)
     assert session["hasAudio"] is True
     assert (session["audioChannels"], session["sampleRate"]) == (2, 48000)
-    # ingest, then shot detection (its own job)
+    # ingest, then shot detection and the audio pass (their own jobs)
     assert sorted((a["key"], a["state"], a["progress"]) for a in session["analyses"]) == [
+        ("audio-loudness-issue", "DONE", 1.0),
+        ("audio-momentary-lufs", "DONE", 1.0),
+        ("audio-volume", "DONE", 1.0),
         ("chunks", "DONE", 1.0),
         ("ingest", "DONE", 1.0),
     ]

@@ -1,4 +1,5 @@
-"""``node(id:)``: a session, label, label group, identity or audio job of the caller's org by id.
+"""``node(id:)``: a session, label, label group, identity, audio job, labelling campaign or clip
+of the caller's org by id.
 
 It looks in every area that has a ``Node`` type, so it sits above them all.
 """
@@ -10,6 +11,7 @@ import strawberry
 from api.graphql.audio_jobs.types import AudioJob
 from api.graphql.common.node import Node
 from api.graphql.faces.types import Identity
+from api.graphql.labelling.types import labelling_node
 from api.graphql.labels.types import Label, LabelGroup
 from api.graphql.sessions.types import Session
 
@@ -35,4 +37,4 @@ class NodeQuery:
         job = await ctx.state.audio_jobs.get(str(id), org_id)
         if job is not None:
             return AudioJob.from_domain(job)
-        return None
+        return await labelling_node(info, org_id, str(id))

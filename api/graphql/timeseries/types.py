@@ -1,10 +1,11 @@
-"""GraphQL types of time series: what series a session has, and the points of one."""
+"""GraphQL types of time series: what series a session has, the points of one, its stats."""
 
 from __future__ import annotations
 
 import strawberry
 
 from analysis.series import SeriesInfo
+from graph.timeseries_stats import TimeSeriesStat as DomainStat
 
 
 @strawberry.type(description="A time series of a session: its key, name, category and units.")
@@ -29,3 +30,28 @@ class TimeSeriesPoint:
 class TimeSeries:
     key: str
     points: list[TimeSeriesPoint]
+
+
+@strawberry.type(description="One computed statistic of a label group's series (stats method).")
+class TimeSeriesStat:
+    session_id: strawberry.ID
+    label_group_id: strawberry.ID | None
+    time_series_key: str
+    metric: str = strawberry.field(description='e.g. "mean", "percentile 25.0", "std"')
+    value: float
+
+    @classmethod
+    def from_domain(cls, stat: DomainStat) -> TimeSeriesStat:
+        return cls(
+            session_id=strawberry.ID(stat.session_id),
+            label_group_id=strawberry.ID(stat.label_group_id),
+            time_series_key=stat.time_series_key,
+            metric=stat.metric,
+            value=stat.value,
+        )
+
+
+@strawberry.input(description="One point of an imported series: t in ms from the session start.")
+class TimeSeriesPointInput:
+    t: float
+    value: float

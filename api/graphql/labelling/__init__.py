@@ -1,0 +1,1 @@
+"""Crowd video labelling: campaigns, labeller logins, batches, galleries and progress."""

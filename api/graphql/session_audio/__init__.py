@@ -1,0 +1,2 @@
+"""Session audio area: ``audioLoudness``, reference media (``media``, ``createMedia``,
+``deleteMedia``)."""

@@ -1,0 +1,1 @@
+"""Crowd-labelling use cases: campaigns, logins and tokens, batches, galleries, statistics."""
