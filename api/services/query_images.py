@@ -91,6 +91,15 @@ async def query_image_bytes(
     return found
 
 
+async def query_image_or_none(state: AppState, org_id: str, raw_id: str) -> QueryImage | None:
+    """The org's image of that id; None for an unknown id or one that is not a UUID (node())."""
+    try:
+        image_id = image_id_of(raw_id)
+    except InvalidInput:
+        return None
+    return await store(state).get(image_id, org_id)
+
+
 async def list_query_images(
     state: AppState, principal: Principal, name: str | None = None, email: str | None = None
 ) -> list[QueryImage]:

@@ -131,6 +131,11 @@ async def get_media(state: AppState, principal: Principal, media_id: str) -> Med
     return await _store(state).get(media_id, principal.org_id)
 
 
+async def media_ref_or_none(state: AppState, org_id: str, media_id: str) -> MediaRef | None:
+    """The org's reference media of that id, or None (node())."""
+    return await _store(state).get(media_id, org_id)
+
+
 async def delete_media(state: AppState, principal: Principal, media_id: str) -> bool:
     """Delete a reference media and its file; REFERENCE_MEDIA_NOT_FOUND when there is none."""
     media = await _store(state).get(media_id, principal.org_id)

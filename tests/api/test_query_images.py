@@ -77,6 +77,10 @@ async def test_upload_download_metadata_and_delete(
     assert (image["width"], image["height"]) == (120, 40) and image["userId"]
     hidden = await other_api.gql("query($id: ID!) { queryImage(id: $id) { id } }", id=first)
     assert hidden["queryImage"] is None
+    node = "query($id: ID!) { node(id: $id) { id ... on QueryImage { name } } }"
+    assert (await bob.gql(node, id=first))["node"] == {"id": first, "name": "logo_main"}
+    assert (await other_api.gql(node, id=first))["node"] is None
+    assert (await bob.gql(node, id="not-a-uuid"))["node"] is None
 
     async def names(name: str | None = None, email: str | None = None) -> list[str]:
         found = await alice.gql(

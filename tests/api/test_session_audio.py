@@ -211,6 +211,9 @@ async def test_audio_match_with_reference_media_and_label(
     )["createMedia"]
     assert (media["kind"], media["hasAudio"], media["name"]) == ("audio", True, "ref")
     assert media["durationMs"] == pytest.approx(6000, abs=50)
+    node = "query($id: ID!) { node(id: $id) { id ... on Media { name } } }"
+    assert (await api.gql(node, id=media["id"]))["node"] == {"id": media["id"], "name": "ref"}
+    assert (await other_api.gql(node, id=media["id"]))["node"] is None
     await run_worker()
     sid = created["id"]
 
