@@ -44,8 +44,8 @@ GREYS = (100, 180)  # the clip's two halves, 2 s each
 
 
 def readme_table() -> str:
-    """The table under the README's "Video analyses" heading."""
-    lines = README.read_text().split("### Video analyses", 1)[1].splitlines()
+    """The table under the README's "Label-driven analyses" heading."""
+    lines = README.read_text().split("### Label-driven analyses", 1)[1].splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("| label type |"))
     end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
     return "\n".join(lines[start:end])
@@ -76,7 +76,7 @@ def grey_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_readme_table_is_the_registrys() -> None:
     assert readme_table() == analyses_table(), (
-        "README's video analyses table is out of date; paste workers.registry.analyses_table()"
+        "README's analyses table is out of date; paste workers.registry.analyses_table()"
     )
 
 
