@@ -351,8 +351,9 @@ class Settings:
         "after issue is refused (`BATCH_TOO_EARLY`) and can be returned later", "security",
     )  # fmt: skip
     labelling_clip_url_ttl_s: int = setting(
-        "REELGRAPH_LABELLING_CLIP_URL_TTL_S", 6 * 3600, "lifetime of a signed clip URL",
-        "security", shown="21600 (6 h)",
+        "REELGRAPH_LABELLING_CLIP_URL_TTL_S", 3600, "lifetime of a signed clip URL (as long "
+        "as a batch: a blacklisted labeller's URLs die with their batch)", "security",
+        shown="3600 (1 h)",
     )  # fmt: skip
     labelling_oidc_issuer: str | None = setting(
         "REELGRAPH_LABELLING_OIDC_ISSUER", None, "issuer (`iss`) of the ID tokens "

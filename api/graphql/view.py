@@ -21,7 +21,7 @@ from api.json_limits import JsonTooDeep, loads_json
 from api.playground import playground_html
 from api.request_body import BodyRefused, run_capped
 from api.services.auth import authenticate
-from graph.errors import InvalidInput, ReelgraphError
+from graph.errors import ErrorCode, InvalidInput, ReelgraphError
 
 PLAYGROUND_STATIC = "/graphql/static"
 WS_MESSAGE_TOO_BIG = 1009  # RFC 6455
@@ -76,9 +76,15 @@ class ReelgraphGraphQL(GraphQL[Context, None]):
         api_key = lowered.get("x-api-key") or lowered.get("apikey") or headers.get("x-api-key")
         authorization = lowered.get("authorization") or headers.get("authorization")
         try:
-            context.principal = await authenticate(context.state, api_key, authorization)
+            principal = await authenticate(context.state, api_key, authorization)
         except ReelgraphError as exc:
             raise ConnectionRejectionError({"code": exc.code, "message": exc.message}) from exc
+        if principal.labeller_id is None and not principal.has_scope("file"):
+            # the same rule as POST /graphql (api/auth_middleware.py)
+            raise ConnectionRejectionError(
+                {"code": ErrorCode.FORBIDDEN, "message": "this key lacks the 'file' scope"}
+            )
+        context.principal = principal
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(playground_html(PLAYGROUND_STATIC))

@@ -59,11 +59,14 @@ INSERT INTO labelling_batches
      num_gold_standard)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 """
-_LOCK_BATCH = "SELECT * FROM labelling_batches WHERE id = $1 FOR UPDATE"
-_LOCK_LABELLER = f"SELECT {LABELLER_COLUMNS} FROM labellers WHERE id = $1 FOR UPDATE"
+# NO KEY UPDATE, not UPDATE: these rows' keys never change, and a plain FOR UPDATE would also
+# block the KEY SHARE lock that inserting an answer takes on its labeller and clip (a submission
+# and a researcher's setLabelStates on overlapping clips would then deadlock).
+_LOCK_BATCH = "SELECT * FROM labelling_batches WHERE id = $1 FOR NO KEY UPDATE"
+_LOCK_LABELLER = f"SELECT {LABELLER_COLUMNS} FROM labellers WHERE id = $1 FOR NO KEY UPDATE"
 _LOCK_CLIPS = f"""
 SELECT {CLIP_COLUMNS} FROM labelling_clips
-WHERE campaign_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE
+WHERE campaign_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE
 """
 _CLOSE_BATCH = """
 UPDATE labelling_batches SET return_time = $2, connection_id = $3, score = $4,

@@ -120,6 +120,14 @@ async def test_role_change_and_blacklisting_take_effect_on_the_next_request(
     gallery = golds["labellingGallery"]
     assert gallery["totalCount"] == 3
     assert {e["node"]["labelSource"] for e in gallery["edges"]} == {"gold"}
+    # a client id is a clientId login's credential: a researcher labeller does not read another's
+    other = await login(http, campaign_id, "someone-else")
+    assert other.labeller is not None
+    who = "query($l: ID!) { labeller(id: $l) { clientId } }"
+    assert (await person.gql(who, l=other.labeller["id"]))["labeller"]["clientId"] == ""
+    assert (await api.gql(who, l=other.labeller["id"]))["labeller"]["clientId"] == "someone-else"
+    assert (await other.gql(who, l=other.labeller["id"]))["labeller"]["clientId"] == "someone-else"
+    assert (await person.gql(who, l=labeller_id))["labeller"]["clientId"] == "promoted"
     changed_role = await person.gql_error(
         SUBMIT, t=citizen_batch["videoToken"], a=_answers(citizen_batch)
     )

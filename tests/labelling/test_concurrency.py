@@ -64,3 +64,35 @@ async def test_concurrent_overlapping_submissions_lose_nothing(
         replayed[row["clip_id"]] = current if nxt is None else nxt
     stored = {c["id"]: c["labelState"] for c in await all_clips(api, campaign["id"])}
     assert {c: stored[c] for c in replayed} == replayed
+
+
+async def test_a_researcher_submitting_while_setting_states_on_the_same_clips_never_deadlocks(
+    api: ApiClient, state: AppState, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A submission locks its labeller row and then the clips; setLabelStates locks the clips and
+    # then inserts answers naming that labeller (a foreign key: KEY SHARE on its row). With
+    # FOR UPDATE on the labeller the two waited on each other and PostgreSQL killed one.
+    monkeypatch.setattr(state, "settings", state.settings.with_overrides(labelling_batch_min_s=0.0))
+    session_id = await fake_video_session(state, api.org_id, frame_count=480)  # 30 batches of 16
+    campaign = await create_campaign(api, [session_id], clipsFrom="window", windowSeconds=0.04)
+    researcher = await login(http, campaign["id"], "researcher")
+    assert researcher.labeller is not None
+    await api.gql(
+        "mutation($l: ID!) { setLabellerType(labellerId: $l, type: RESEARCHER) { type } }",
+        l=researcher.labeller["id"],
+    )
+    for _ in range(30):
+        batch = await researcher.batch(campaign["id"])
+        ids = [c["id"] for c in batch["clips"]]
+        answers = {clip: 1 for clip in ids}
+        resets = {clip: -1 for clip in reversed(ids)}
+        submitted, reset = await asyncio.gather(
+            researcher.submit(batch["videoToken"], answers),
+            researcher.gql(
+                "mutation($c: ID!, $items: [ClipAnswer!]!) { setLabelStates(campaignId: $c, "
+                "items: $items) { id } }",
+                c=campaign["id"],
+                items=[{"clipId": c, "label": v} for c, v in resets.items()],
+            ),
+        )
+        assert submitted["passed"] and len(reset["setLabelStates"]) == len(ids)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from api.services.labelling.oidc import verify_id_token
 from graph.errors import ReelgraphError
@@ -43,8 +43,10 @@ async def test_verified_id_token_names_an_oidc_identity(issuer: LocalIssuer) -> 
         {"iss": "https://evil.test"},
         {"exp": int(time.time()) - 60},
         {"signing_key": ec.generate_private_key(ec.SECP256R1())},
+        # an RS256 header naming the issuer's EC key: refused, not an internal error
+        {"signing_key": rsa.generate_private_key(65537, 2048), "algorithm": "RS256"},
     ],
-    ids=["audience", "issuer", "expired", "foreign-key"],
+    ids=["audience", "issuer", "expired", "foreign-key", "algorithm-of-another-key"],
 )
 async def test_refused_id_tokens(issuer: LocalIssuer, overrides: dict) -> None:
     with pytest.raises(ReelgraphError) as caught:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import httpx
@@ -59,6 +60,8 @@ async def test_clips_play_labels_reach_the_graph_and_progress_streams(
     assert played.content[4:8] == b"ftyp"
     altered = await http.get(clips[1]["url"].replace("start_frame=", "start_frame=1"))
     assert altered.status_code == 401 and "INVALID_CLIP_SIGNATURE" in altered.text
+    not_ascii = await http.get(re.sub(r"sig=[0-9a-f]+", "sig=%C3%A9", clips[1]["url"]))
+    assert not_ascii.status_code == 401 and "INVALID_CLIP_SIGNATURE" in not_ascii.text
     golds = {c["id"]: 47 for c in clips[:2]} | {c["id"]: 32 for c in clips[2:4]}
     await set_states(api, campaign_id, golds)
     ws_url = live_url.replace("http://", "ws://", 1) + "/graphql"

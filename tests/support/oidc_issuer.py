@@ -24,12 +24,14 @@ class LocalIssuer:
     jwks_url: str
 
     def id_token(self, sub: str, **overrides: Any) -> str:
-        """A token for ``sub``; ``overrides`` replace claims (``signing_key``: another key)."""
+        """A token for ``sub``; ``overrides`` replace claims (``signing_key``: another key,
+        ``algorithm``: another header ``alg`` than the JWKS key's ES256)."""
         key = overrides.pop("signing_key", None) or self.key
+        algorithm = overrides.pop("algorithm", "ES256")
         now = int(time.time())
         claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "iat": now, "exp": now + 300}
         claims.update(overrides)
-        return jwt.encode(claims, key, algorithm="ES256", headers={"kid": "test-key"})
+        return jwt.encode(claims, key, algorithm=algorithm, headers={"kid": "test-key"})
 
 
 @contextmanager

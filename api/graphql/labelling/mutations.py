@@ -65,7 +65,11 @@ class LabellingMutation:
         token, ttl, labeller = await labelling_login(
             info.context.state, str(campaign_id), client_id, id_token
         )
-        return LabellerLogin(token=token, expires_in=ttl, labeller=Labeller.from_domain(labeller))
+        return LabellerLogin(
+            token=token,
+            expires_in=ttl,
+            labeller=Labeller.from_domain(labeller, show_client_id=True),
+        )
 
     @strawberry.mutation(
         description="Return a batch: every clip once. One wrong gold scores 0 and stores no "
@@ -106,7 +110,7 @@ class LabellingMutation:
         changed = await labeller_service.set_labeller_type(
             info.context.state, caller, str(labeller_id), type
         )
-        return Labeller.from_domain(changed)
+        return Labeller.from_domain(changed, show_client_id=caller.sees_client_id_of(changed.id))
 
     @strawberry.mutation(
         description="Record a tutorial step of the calling labeller (actionType 0-4, queryType "

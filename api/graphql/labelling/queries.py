@@ -107,4 +107,4 @@ class LabellingQuery:
     async def labeller(self, info: strawberry.Info, id: strawberry.ID) -> Labeller | None:
         caller = await caller_of(info)
         found = await labeller_service.require_labeller_of_org(info.context.state, caller, str(id))
-        return Labeller.from_domain(found)
+        return Labeller.from_domain(found, show_client_id=caller.sees_client_id_of(found.id))

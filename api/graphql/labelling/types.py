@@ -70,7 +70,10 @@ class LabellerBatch:
 )
 class Labeller:
     id: strawberry.ID
-    client_id: str
+    client_id: str = strawberry.field(
+        description="The id the labeller signs in with; empty unless the caller is the org's API "
+        "key or the labeller themself (with clientId logins it is a credential)."
+    )
     type: LabellerType
     score: int
     raw_score: int
@@ -86,10 +89,10 @@ class Labeller:
         return await labeller_history(info, str(self.id), first)
 
     @classmethod
-    def from_domain(cls, labeller: models.Labeller) -> Labeller:
+    def from_domain(cls, labeller: models.Labeller, *, show_client_id: bool) -> Labeller:
         return cls(
             id=strawberry.ID(labeller.id),
-            client_id=labeller.client_id,
+            client_id=labeller.client_id if show_client_id else "",
             type=labeller.type,
             score=labeller.score,
             raw_score=labeller.raw_score,

@@ -28,6 +28,11 @@ class LabellingCaller:
     def sees_states(self) -> bool:
         return self.labeller is None or self.labeller.sees_states
 
+    def sees_client_id_of(self, labeller_id: str) -> bool:
+        """A client id is the credential of a clientId login: only the org's API key and the
+        labeller themself read it (an expert must not learn a researcher's and sign in as them)."""
+        return self.labeller is None or self.labeller.id == labeller_id
+
 
 async def labelling_caller(state: AppState, principal: Principal | None) -> LabellingCaller:
     """The caller, its labeller's role re-read now; blacklisted labellers are refused."""

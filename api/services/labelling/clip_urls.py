@@ -19,6 +19,7 @@ from graph.errors import ErrorCode, Unauthenticated
 
 _PATH = re.compile(r"/api/v1/file/([0-9a-f]{32})/video")
 _PARAMS = ("start_frame", "end_frame", "org", "expires", "sig")
+_SIG = re.compile(r"[0-9a-f]{64}")
 
 
 def _key(secret: str) -> bytes:
@@ -55,7 +56,8 @@ def signed_clip_principal(secret: str, path: str, query_string: str) -> Principa
     if match is None or "sig" not in names:
         return None
     params = dict(pairs)
-    if sorted(names) != sorted(_PARAMS):
+    # compare_digest takes ASCII only: anything but 64 hex digits is refused before it
+    if sorted(names) != sorted(_PARAMS) or not _SIG.fullmatch(params["sig"]):
         raise Unauthenticated("invalid clip URL", code=ErrorCode.INVALID_CLIP_SIGNATURE)
     expected = _signature(
         secret,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 
@@ -19,6 +20,9 @@ ALGORITHMS = ["RS256", "ES256", "ES384", "ES512"]
 # Google issues both spellings; either is the same issuer.
 _ISSUER_ALIASES = {"https://accounts.google.com": ("accounts.google.com",)}
 MAX_ID_TOKEN = 8192
+# The JWKS is fetched (at most every few minutes) with a blocking client: on a thread of its own,
+# so an issuer that hangs delays ID-token logins only, never the default thread pool's work.
+_JWKS_FETCHER = ThreadPoolExecutor(1, thread_name_prefix="rg-jwks")
 
 
 @functools.cache
@@ -37,16 +41,21 @@ async def verify_id_token(settings: Settings, token: str) -> str:
     if len(token) > MAX_ID_TOKEN:
         raise Unauthenticated("invalid ID token", code=ErrorCode.INVALID_ID_TOKEN)
     try:
-        key = await asyncio.to_thread(_jwks_client(jwks_url).get_signing_key_from_jwt, token)
+        client = _jwks_client(jwks_url)
+        key = await asyncio.get_running_loop().run_in_executor(
+            _JWKS_FETCHER, client.get_signing_key_from_jwt, token
+        )
+        if key.algorithm_name not in ALGORITHMS:
+            raise jwt.InvalidAlgorithmError(key.algorithm_name)
         claims = jwt.decode(
             token,
             key.key,
-            algorithms=ALGORITHMS,
+            algorithms=[key.algorithm_name],  # the key's own: an RSA key never verifies "ES256"
             audience=audience,
             issuer=[issuer, *_ISSUER_ALIASES.get(issuer, ())],
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )
-    except (jwt.PyJWKClientError, jwt.InvalidTokenError):
+    except (jwt.PyJWKClientError, jwt.PyJWKError, jwt.InvalidTokenError, TypeError, ValueError):
         raise Unauthenticated("invalid ID token", code=ErrorCode.INVALID_ID_TOKEN) from None
     subject = claims["sub"]
     if not isinstance(subject, str) or not 0 < len(subject) <= 255:
