@@ -15,6 +15,7 @@ from api.rest.frames import debug_video
 from api.rest.params import audio_on, debug_mode, frame_param, request_context
 from api.rest.process_stream import stream_stdout
 from api.services.frames import require_video
+from api.services.renders import edit_listed_copy
 from api.services.sessions import require_session
 from graph.errors import ErrorCode, InvalidInput, NotFound
 from graph.sessions import Session
@@ -56,6 +57,10 @@ async def stream_video(request: Request) -> Response:
     if session.kind != "video":
         raise InvalidInput("the session has no video stream", code=ErrorCode.NO_VIDEO)
     start_s, duration_s = window if window else (None, None)
+    if principal.via_clip_url and window is not None and window[0] > 0:
+        # a labeller's clip: exactly the window, not the GOP before it (see edit_listed_copy)
+        copied = await edit_listed_copy(state, session, source, window[0], window[1], audio=audio)
+        return await file_response(request, copied, "video/mp4")
     cmd = stream_copy_command(source, start_s=start_s, duration_s=duration_s, audio=audio)
     headers = {"Cache-Control": PRIVATE_MEDIA_CACHE, "Accept-Ranges": "none"}
     if request.method == "HEAD":

@@ -64,6 +64,22 @@ class MediaCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         return CacheWriter(self, path)
 
+    def part_file(self, session_id: str, name: str) -> Path:
+        """An empty temporary file beside the entry, for a tool that writes files itself;
+        :meth:`adopt` makes it the entry."""
+        path = self.path(session_id, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+        os.close(fd)
+        return Path(tmp)
+
+    def adopt(self, part: Path, session_id: str, name: str) -> Path:
+        path = self.path(session_id, name)
+        size = part.stat().st_size
+        os.replace(part, path)
+        self._wrote(size)
+        return path
+
     def drop_session(self, session_id: str) -> None:
         shutil.rmtree(self.root / _SAFE.sub("_", session_id), ignore_errors=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -13,6 +15,8 @@ import numpy as np
 from analysis.media.clip import FrameRange, clip_command
 from analysis.media.frames import Keyframe
 from analysis.media.overlay import Box, encode_command, overlay_frames
+from analysis.media.probe import ffmpeg_error_text
+from analysis.media.segment import edit_listed_copy_command
 from api.services.faces import trace_identities
 from api.services.frames import MediaFault, check_frame, require_decodable
 from api.services.media_cache import media_cache
@@ -87,6 +91,47 @@ async def clip(
         preset=settings.clip_preset,
     )
     return Rendered(MPEG_TS, cmd=cmd, cache_session=session.id, cache_name=name)
+
+
+async def edit_listed_copy(
+    state: AppState,
+    session: Session,
+    source: Path,
+    start_s: float,
+    duration_s: float,
+    *,
+    audio: bool,
+) -> Path:
+    """A window stream-copied into an MP4 that plays from the window's first frame (cached)."""
+    cache = media_cache(state.settings)
+    name = f"copy-{start_s:.6f}-{duration_s:.6f}-a{int(audio)}.mp4"
+    hit = cache.get(session.id, name)
+    if hit is not None:
+        return hit
+    part = cache.part_file(session.id, name)
+    try:
+        cmd = edit_listed_copy_command(
+            source, start_s=start_s, duration_s=duration_s, audio=audio, target=part
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *cmd,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            _, stderr = await proc.communicate()
+        finally:
+            if proc.returncode is None:  # the client went away: stop copying
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+        if proc.returncode != 0:
+            detail = ffmpeg_error_text(stderr.decode(errors="replace"), source)
+            raise MediaFault(f"could not copy the clip: {detail}")
+        return cache.adopt(part, session.id, name)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 async def overlay_video(

@@ -23,6 +23,8 @@ class Principal:
     labeller_id: str | None = None
     campaign_id: str | None = None
     connection_id: int | None = None
+    # A signed clip URL's caller (api/services/labelling/clip_urls.py): that one clip only.
+    via_clip_url: bool = False
 
     def has_scope(self, scope: str) -> bool:
         # system-level access includes file-level access

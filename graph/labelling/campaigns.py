@@ -27,8 +27,8 @@ SELECT {CAMPAIGN_COLUMNS},
 FROM labelling_campaigns c WHERE c.id = $1
 """
 _INSERT_CLIPS = f"""
-INSERT INTO labelling_clips (id, campaign_id, session_id, start_frame, end_frame)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
+INSERT INTO labelling_clips (id, campaign_id, session_id, start_frame, end_frame, fps)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::float8[])
 ON CONFLICT (campaign_id, session_id, start_frame, end_frame) DO NOTHING
 RETURNING {CLIP_COLUMNS}
 """
@@ -65,14 +65,14 @@ class CampaignStore:
         return campaign_from_row(row) if row else None
 
     async def add_clips(
-        self, campaign_id: str, rows: Sequence[tuple[str, str, int, int]]
+        self, campaign_id: str, rows: Sequence[tuple[str, str, int, int, float]]
     ) -> list[Clip]:
-        """Insert (clip id, session id, start, end) rows; an existing range is kept as it is."""
+        """Insert (clip id, session id, start, end, fps) rows; an existing range is kept."""
         if not rows:
             return []
-        ids, sessions, starts, ends = (list(col) for col in zip(*rows, strict=True))
+        ids, sessions, starts, ends, rates = (list(col) for col in zip(*rows, strict=True))
         found = await self.pool.fetch(
-            _INSERT_CLIPS, ids, [campaign_id] * len(ids), sessions, starts, ends
+            _INSERT_CLIPS, ids, [campaign_id] * len(ids), sessions, starts, ends, rates
         )
         return [clip_from_row(r) for r in found]
 

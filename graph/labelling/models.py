@@ -45,6 +45,12 @@ class Clip:
     label_state: int
     label_state_admin: int
     label_update_time: float
+    fps: float | None = None  # the session's, when the clip was cut (null on older clips)
+
+    @property
+    def window_s(self) -> float | None:
+        """The clip's length in seconds: end_frame is inclusive."""
+        return (self.end_frame - self.start_frame + 1) / self.fps if self.fps else None
 
     @property
     def final(self) -> tuple[bool | None, LabelSource | None]:
@@ -98,7 +104,7 @@ class Statistics:
 
 CLIP_COLUMNS = (
     "id, seq, campaign_id, session_id, start_frame, end_frame, label_state, "
-    "label_state_admin, label_update_time"
+    "label_state_admin, label_update_time, fps"
 )
 LABELLER_COLUMNS = (
     "id, org_id, client_id, client_type, score, raw_score, best_tutorial_action, registered_at"

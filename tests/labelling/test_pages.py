@@ -124,6 +124,19 @@ async def test_label_round(browser: Browser, live_url: str, campaign: Campaign) 
         "Array.from(document.querySelectorAll('#grid video')).map(v => v.duration)"
     )
     print("clip durations in the page, s:", durations)
+    # Each clip plays its 0.2 s window: from the window's first frame (an edit list, not the GOP
+    # before it: a fragmented copy ran 0.38-1.24 s) to its end (the URL's #t=0,0.200; the copy
+    # itself may hold a few B-frames more), looping there. Sampled for a second of playback:
+    assert all(0.15 <= d <= 0.4 for d in durations), durations
+    furthest = await page.evaluate(
+        "new Promise(done => { const seen = new Map(); const vs = "
+        "Array.from(document.querySelectorAll('#grid video'));"
+        "const t = setInterval(() => vs.forEach(v => seen.set(v, Math.max(seen.get(v) || 0, "
+        "v.currentTime))), 10);"
+        "setTimeout(() => { clearInterval(t); done(vs.map(v => [v.src.split('#')[1], "
+        "seen.get(v), v.paused])); }, 1000); })"
+    )
+    assert all(f == "t=0,0.200" and t <= 0.25 and not paused for f, t, paused in furthest), furthest
     await page.screenshot(ARTIFACTS / "label-1-batch.png")
 
     clip_ids: list[str] = await page.evaluate(

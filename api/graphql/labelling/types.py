@@ -148,6 +148,7 @@ class Clip(Node):
                 start_frame=clip.start_frame,
                 end_frame=clip.end_frame,
                 ttl_s=url_ttl_s,
+                window_s=clip.window_s,
             ),
             label_state=clip.label_state if show_states else None,
             label_state_admin=clip.label_state_admin if show_states else None,

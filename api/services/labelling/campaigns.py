@@ -94,13 +94,13 @@ async def add_sessions(
 
 async def _ranges(
     state: AppState, campaign: Campaign, session_ids: Sequence[str]
-) -> list[tuple[str, int, int]]:
+) -> list[tuple[str, int, int, float]]:
     ids = list(dict.fromkeys(session_ids))
     if len(ids) > MAX_SESSIONS_PER_CALL:
         raise _invalid(f"at most {MAX_SESSIONS_PER_CALL} sessions per call")
     sessions = await state.sessions.get_many(ids, campaign.org_id)
     chunks = await state.chunks.by_sessions(ids) if campaign.clips_from == "chunks" else {}
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, float]] = []
     for session_id in ids:
         session = sessions.get(session_id)
         if session is None:
@@ -116,17 +116,19 @@ async def _ranges(
             window_seconds=campaign.window_seconds,
             chunks=[(c.start_frame, c.end_frame) for c in chunks.get(session_id, [])],
         ):
-            found.append((session_id, start, end))
+            found.append((session_id, start, end, session.fps))
         if len(found) > MAX_CLIPS_PER_CALL:
             raise _invalid(f"more than {MAX_CLIPS_PER_CALL} clips in one call")
     return found
 
 
 async def _add(
-    state: AppState, campaign: Campaign, ranges: Sequence[tuple[str, int, int]]
+    state: AppState, campaign: Campaign, ranges: Sequence[tuple[str, int, int, float]]
 ) -> Campaign:
     store = CampaignStore(state.pool)
-    added = await store.add_clips(campaign.id, [(new_id(), s, a, b) for s, a, b in ranges])
+    added = await store.add_clips(
+        campaign.id, [(new_id(), s, a, b, fps) for s, a, b, fps in ranges]
+    )
     await LabellingGraph(state.graph).write_clips(campaign.id, added)
     refreshed = await store.get(campaign.id)
     assert refreshed is not None

@@ -32,15 +32,25 @@ def _signature(secret: str, session_id: str, start: str, end: str, org: str, exp
 
 
 def signed_clip_url(
-    secret: str, *, org_id: str, session_id: str, start_frame: int, end_frame: int, ttl_s: int
+    secret: str,
+    *,
+    org_id: str,
+    session_id: str,
+    start_frame: int,
+    end_frame: int,
+    ttl_s: int,
+    window_s: float | None = None,
 ) -> str:
+    """The clip's URL; with ``window_s``, a media fragment (``#t=0,<s>``, never sent to the
+    server) stops playback at the window's end, where a stream copy may run a few frames on."""
     expires = str(int(time.time()) + ttl_s)
     start, end = str(start_frame), str(end_frame)
     sig = _signature(secret, session_id, start, end, org_id, expires)
     query = urlencode(
         {"start_frame": start, "end_frame": end, "org": org_id, "expires": expires, "sig": sig}
     )
-    return f"/api/v1/file/{session_id}/video?{query}"
+    fragment = f"#t=0,{window_s:.3f}" if window_s else ""
+    return f"/api/v1/file/{session_id}/video?{query}{fragment}"
 
 
 def signed_clip_principal(secret: str, path: str, query_string: str) -> Principal | None:
@@ -71,4 +81,4 @@ def signed_clip_principal(secret: str, path: str, query_string: str) -> Principa
         raise Unauthenticated("invalid clip URL", code=ErrorCode.INVALID_CLIP_SIGNATURE)
     if not params["expires"].isdigit() or int(params["expires"]) < time.time():
         raise Unauthenticated("the clip URL has expired", code=ErrorCode.INVALID_CLIP_SIGNATURE)
-    return Principal(org_id=params["org"], scopes=frozenset({"file"}))
+    return Principal(org_id=params["org"], scopes=frozenset({"file"}), via_clip_url=True)

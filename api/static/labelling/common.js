@@ -150,8 +150,26 @@ const Labelling = (() => {
     return TYPE_NAMES[type] || String(type || "").toLowerCase();
   }
 
+  // A clip URL ends in "#t=0,<seconds>": the browser stops there (a stream copy may run a few
+  // frames past the window); start it again from the window's start, as `loop` would.
+  function loopWindow(video) {
+    const m = /#t=([\d.]*),([\d.]+)$/.exec(video.getAttribute("src") || "");
+    if (!m) return video;
+    const start = parseFloat(m[1] || "0");
+    const end = parseFloat(m[2]);
+    const rewind = () => {
+      if (video.currentTime >= end - 0.02) {
+        video.currentTime = start;
+        video.play().catch(() => {});
+      }
+    };
+    video.addEventListener("pause", rewind);
+    video.addEventListener("timeupdate", rewind);
+    return video;
+  }
+
   return {
     ApiError, campaignFromUrl, session, saveSession, forget, clientId, gql, login, el,
-    showError, clearError, typeName,
+    showError, clearError, typeName, loopWindow,
   };
 })();

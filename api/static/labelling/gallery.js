@@ -100,6 +100,7 @@
       preload: "auto", "aria-label": `clip ${clip.id}`, title: "click to pause or play",
     });
     video.muted = true;
+    Labelling.loopWindow(video);
     video.addEventListener("click", () => (video.paused ? video.play() : video.pause()));
     const meta = el("div", { class: "meta" },
       el("span", {}, "frames ", el("b", {}, `${clip.startFrame}–${clip.endFrame}`)),

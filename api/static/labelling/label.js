@@ -166,6 +166,7 @@
         preload: "auto", "aria-label": `clip ${index + 1}`,
       });
       video.muted = true; // the attribute alone does not mute a script-made element
+      Labelling.loopWindow(video);
       const yes = el("button", { type: "button", class: "yes", "aria-pressed": "false",
         onclick: () => answer(index, 1) }, "Yes");
       const no = el("button", { type: "button", class: "no", "aria-pressed": "false",
