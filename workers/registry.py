@@ -85,8 +85,9 @@ class AnalysisSpec:
     request_types: tuple[str, ...]
     result_types: tuple[str, ...]
     analyses: Mapping[str, tuple[str, ...]]
-    work: Callable[[ReadyRequest], Callable[..., Any]]
-    outcome: Callable[[ReadyRequest, Any], Outcome]
+    # the process-pool shape: both, unless ``run`` (below) is the job itself
+    work: Callable[[ReadyRequest], Callable[..., Any]] | None = None
+    outcome: Callable[[ReadyRequest, Any], Outcome] | None = None
     parameters: Any = ()  # a frozen dataclass of defaults, a tuple of them, or () for none
     media: Media = "video"
     selectable: bool = True
@@ -122,6 +123,8 @@ _discovered = False
 def register(spec: AnalysisSpec) -> AnalysisSpec:
     """Add ``spec`` (a spec module calls this at import); a job name or request type that
     another spec already has is a ValueError."""
+    if spec.run is None and (spec.work is None or spec.outcome is None):
+        raise ValueError(f"analysis {spec.job!r} needs work and outcome, or run")
     with _lock:
         if _specs.get(spec.job) == spec:
             return spec

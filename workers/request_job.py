@@ -62,6 +62,7 @@ def job_of(spec: AnalysisSpec) -> Callable[..., Coroutine[Any, Any, str]]:
 
 async def run_request(ctx: dict[str, Any], spec: AnalysisSpec, label_id: str) -> str:
     """Run one request label of ``spec`` and replace its previous results."""
+    assert spec.work is not None and spec.outcome is not None  # register() checked
     state: AppState = ctx["state"]
     ready = await start_request(state, label_id, spec)
     if isinstance(ready, str):

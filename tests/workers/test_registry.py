@@ -99,6 +99,8 @@ def test_a_registered_spec_joins_every_derived_list(plugins: None) -> None:
         register(replace(mean_luma_spec.SPEC, request_types=("another-request",)))
     with pytest.raises(ValueError, match="already requests"):
         register(replace(mean_luma_spec.SPEC, job="another_job"))
+    with pytest.raises(ValueError, match="needs work and outcome, or run"):
+        register(replace(mean_luma_spec.SPEC, job="no_work", request_types=("x-req",), work=None))
 
 
 async def test_an_analysis_added_by_one_spec_runs_end_to_end(

@@ -145,22 +145,12 @@ def match_outcome(ready: ReadyRequest, request: MatchRequest, found: MatchOutcom
     return Outcome(labels=[result], messages={MATCH_KEY: message})
 
 
-def _no_pool_work(ready: ReadyRequest) -> Any:
-    raise NotImplementedError("audio_match runs through its own job (run=)")
-
-
-def _no_outcome(ready: ReadyRequest, result: Any) -> Outcome:
-    raise NotImplementedError("audio_match runs through its own job (run=)")
-
-
 SPEC = register(
     AnalysisSpec(
         job="audio_match",
         request_types=("audio-match-request",),
         result_types=(RESULT_TYPE,),
         analyses={"audio_match": (MATCH_KEY,)},
-        work=_no_pool_work,
-        outcome=_no_outcome,
         media="audio",
         selectable=False,
         progress=False,

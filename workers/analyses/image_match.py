@@ -151,17 +151,12 @@ def _outcome(ready: ReadyRequest, result: ImageMatchResult) -> Outcome:
     return Outcome(labels=labels, messages={IMAGE_MATCH_KEY: message})
 
 
-def _no_pool_work(ready: ReadyRequest) -> Any:
-    raise AssertionError("image-match requests run through their own job")
-
-
 SPEC = register(
     AnalysisSpec(
         job=JOB,
         request_types=("image-match-request",),
         result_types=(RESULT_TYPE,),
         analyses={"image_match": (IMAGE_MATCH_KEY,)},
-        work=_no_pool_work,
         outcome=_outcome,
         selectable=False,
         read_data=read_params,

@@ -163,22 +163,12 @@ async def _forget(state: AppState, label: Label) -> None:
     )
 
 
-def _no_pool_work(ready: ReadyRequest) -> Any:
-    raise NotImplementedError("time-series requests run through their own job")
-
-
-def _no_outcome(ready: ReadyRequest, result: Any) -> Outcome:
-    raise NotImplementedError("time-series requests run through their own job")
-
-
 SPEC = register(
     AnalysisSpec(
         job=JOB,
         request_types=(REQUEST_TYPE,),
         result_types=(RESULT_TYPE,),
         analyses={"time_series": (TIME_SERIES_KEY,)},
-        work=_no_pool_work,
-        outcome=_no_outcome,
         media="any",
         selectable=False,
         progress=False,
